@@ -1,0 +1,176 @@
+//! `manifest.json`: what a capture is (host, clock, sources, filters, row counts, lost
+//! events) and whether it was finalized. Written at start, rewritten atomically at every
+//! segment rotation and at the end.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, FORMAT_VERSION};
+
+/// File name of the manifest inside a capture folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Version of the capture format; readers refuse versions newer than theirs.
+    pub format_version: u32,
+    /// Version of the retrace recorder that wrote the capture.
+    pub retrace_version: String,
+    /// The recorder's command line.
+    pub command_line: Vec<String>,
+    pub host: HostInfo,
+    /// Clock pair taken when recording started.
+    pub clock_start: ClockPair,
+    /// Clock pair taken when recording ended (or at the last manifest rewrite while
+    /// recording, for an incomplete capture).
+    pub clock_end: Option<ClockPair>,
+    /// Every source requested, with how it attached or why it could not.
+    pub sources: Vec<SourceStatus>,
+    pub filters: Filters,
+    /// Per table: rows and segments in closed segments.
+    pub tables: BTreeMap<String, TableStats>,
+    /// The command the recorder launched (`retrace-record -- CMD ...`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<ChildCommand>,
+    /// Why recording ended: "duration", "signal SIGINT", "command exited", ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_by: Option<String>,
+    /// False until the recorder finalized the capture.
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostInfo {
+    pub hostname: String,
+    pub kernel_release: String,
+    pub boot_id: String,
+    pub cpu_count: u32,
+    pub arch: String,
+}
+
+/// The same instant read on two clocks: event timestamps are CLOCK_MONOTONIC ns, and
+/// `wall = monotonic - monotonic_ns + wall_ns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockPair {
+    pub monotonic_ns: u64,
+    /// Wall clock (CLOCK_REALTIME) in ns since the Unix epoch.
+    pub wall_ns: u64,
+}
+
+impl ClockPair {
+    /// Convert a CLOCK_MONOTONIC timestamp of the capture to Unix-epoch ns.
+    pub fn to_wall_ns(&self, monotonic_ns: u64) -> i128 {
+        monotonic_ns as i128 - self.monotonic_ns as i128 + self.wall_ns as i128
+    }
+    /// Convert Unix-epoch ns to the capture's CLOCK_MONOTONIC.
+    pub fn to_monotonic_ns(&self, wall_ns: i128) -> i128 {
+        wall_ns - self.wall_ns as i128 + self.monotonic_ns as i128
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceStatus {
+    /// Source name as given to `--sources` (e.g. "disk", "proc").
+    pub name: String,
+    /// Attached probes, or the reason the source could not run.
+    pub status: SourceState,
+    /// Events the kernel side could not hand over (ring buffer full), counted in BPF.
+    pub lost_events: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SourceState {
+    /// The source ran; each probe with the attach type that was used.
+    Attached { probes: Vec<ProbeAttach> },
+    /// The source could not run on this host.
+    Unavailable { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeAttach {
+    /// The event probed, e.g. "block_rq_issue".
+    pub probe: String,
+    /// "tp_btf", "raw_tp", "tracepoint", "kprobe", "uprobe", "perf_event" or "userspace".
+    pub attach: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comm: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableStats {
+    pub rows: u64,
+    pub segments: u64,
+    /// Bytes on disk of the closed segments.
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildCommand {
+    pub argv: Vec<String>,
+    pub pid: u32,
+    /// Exit code, or 128 + signal number when it was killed by a signal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_status: Option<i32>,
+}
+
+impl Manifest {
+    /// Parse a manifest and check that this reader understands its format version.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        // Read the version first so a newer format gets a version error, not a
+        // confusing field error.
+        let probe: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::Manifest(e.to_string()))?;
+        let version = probe
+            .get("format_version")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| Error::Manifest("no format_version".into()))?;
+        if version > FORMAT_VERSION as u64 {
+            return Err(Error::NewerFormat {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        serde_json::from_value(probe).map_err(|e| Error::Manifest(e.to_string()))
+    }
+
+    /// Read `manifest.json` of a capture folder.
+    pub fn read(capture_dir: &Path) -> Result<Self, Error> {
+        let path = capture_dir.join(MANIFEST_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        Self::from_json(&text)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("manifest serializes")
+    }
+
+    pub fn source(&self, name: &str) -> Option<&SourceStatus> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+
+    /// Whether a source attached (so its tables are meaningful, even when empty).
+    pub fn source_attached(&self, name: &str) -> bool {
+        matches!(
+            self.source(name).map(|s| &s.status),
+            Some(SourceState::Attached { .. })
+        )
+    }
+
+    /// Recording span in ns (end - start), when the end is known.
+    pub fn span_ns(&self) -> Option<u64> {
+        self.clock_end
+            .map(|e| e.monotonic_ns.saturating_sub(self.clock_start.monotonic_ns))
+    }
+}

@@ -1,0 +1,38 @@
+//! `schemas/README.md` is generated from the table declarations; this test fails when
+//! they differ. `RETRACE_BLESS=1 cargo test -p retrace-schema` rewrites the file.
+
+#[test]
+fn readme_matches_table_declarations() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let want = retrace_schema::tables::markdown();
+    if std::env::var_os("RETRACE_BLESS").is_some() {
+        std::fs::write(path, &want).unwrap();
+        return;
+    }
+    let have = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        have == want,
+        "schemas/README.md is out of date: run RETRACE_BLESS=1 cargo test -p retrace-schema"
+    );
+}
+
+#[test]
+fn every_table_has_documented_columns_and_valid_keys() {
+    for t in retrace_schema::TABLES {
+        assert!(!t.doc.is_empty(), "{} has no doc", t.name);
+        assert!(t.column(t.sort_key).is_some(), "{}: sort key", t.name);
+        assert!(t.column(t.time_column).is_some(), "{}: time column", t.name);
+        for c in t.columns {
+            assert!(!c.doc.is_empty(), "{}.{} has no doc", t.name, c.name);
+            if c.name.ends_with("_ns") {
+                assert!(c.unit.starts_with("ns"), "{}.{} unit", t.name, c.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn newer_format_is_refused_with_a_version_error() {
+    let err = retrace_schema::Manifest::from_json(r#"{"format_version": 999}"#).unwrap_err();
+    assert!(err.to_string().contains("newer"), "{err}");
+}
