@@ -1,1 +1,108 @@
-fn main(){}
+//! `retrace-record`: the recorder binary. Argument parsing and wiring only; the
+//! work is in the modules below.
+
+mod child;
+mod cli;
+mod host;
+mod pipeline;
+mod procfs;
+mod progress;
+mod rings;
+mod rows;
+mod sources;
+mod tracefs;
+mod workload;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use retrace_schema::writer::SegmentPolicy;
+
+fn default_output() -> PathBuf {
+    let host = host::host_info().hostname;
+    // 2026-11-26T05:50:00Z → 20261126-055000
+    let stamp: String = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        .to_string()
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .map(|c| if c == 'T' { '-' } else { c })
+        .collect();
+    PathBuf::from(format!("retrace-{host}-{stamp}"))
+}
+
+fn run(args: cli::Args) -> Result<ExitCode> {
+    let signal = Arc::new(AtomicUsize::new(0));
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)
+            .context("installing signal handlers")?;
+    }
+    let cpus = rings::possible_cpus()?;
+    let output = args.output.clone().unwrap_or_else(default_output);
+    let segment = match args.segment {
+        cli::Segment::Time(t) => SegmentPolicy {
+            max_age: Some(t),
+            max_bytes: SegmentPolicy::default().max_bytes,
+        },
+        cli::Segment::Size(b) => SegmentPolicy {
+            max_age: None,
+            max_bytes: Some(b),
+        },
+    };
+    let cfg = pipeline::Config {
+        output: output.clone(),
+        overwrite: args.force,
+        sources: args.sources.clone(),
+        duration: args.duration,
+        segment,
+        options: sources::Options {
+            filter_pid: args.pid,
+            filter_comm: args.comm.clone(),
+            cpus,
+            ring_bytes: args
+                .ring_buffer
+                .map(rings::valid_ring_bytes)
+                .unwrap_or_else(|| rings::default_ring_bytes(cpus)),
+        },
+        command: args.command.clone(),
+        command_line: std::env::args().collect(),
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+        workload_dir: args.workload.as_ref().map(|_| {
+            std::env::var_os("TMPDIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("/var/tmp"))
+        }),
+    };
+    let outcome = pipeline::record(cfg, signal)?;
+    let m = &outcome.manifest;
+    let rows: u64 = m.tables.values().map(|t| t.rows).sum();
+    let bytes: u64 = m.tables.values().map(|t| t.bytes).sum();
+    let lost: u64 = m.sources.iter().map(|s| s.lost_events).sum();
+    eprintln!(
+        "retrace-record: wrote {} ({} rows, {} bytes, {} lost events; ended by {})",
+        output.display(),
+        rows,
+        bytes,
+        lost,
+        m.ended_by.as_deref().unwrap_or("?")
+    );
+    Ok(match outcome.child_status {
+        Some(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        None => ExitCode::SUCCESS,
+    })
+}
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("retrace-record: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -29,9 +29,7 @@ impl ColType {
             ColType::I64 => DataType::Int64,
             ColType::Bool => DataType::Boolean,
             ColType::Str => DataType::Utf8,
-            ColType::StrList => {
-                DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
-            }
+            ColType::StrList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
         }
     }
 
@@ -152,17 +150,57 @@ pub static PROCESS_EXEC: Table = Table {
     sort_key: "ts_ns",
     time_column: "ts_ns",
     columns: &[
-        col("ts_ns", U64, "ns, CLOCK_MONOTONIC", "When the exec call returned."),
-        col("ts_enter_ns", U64, "ns, CLOCK_MONOTONIC", "When the exec call was entered."),
+        col(
+            "ts_ns",
+            U64,
+            "ns, CLOCK_MONOTONIC",
+            "When the exec call returned.",
+        ),
+        col(
+            "ts_enter_ns",
+            U64,
+            "ns, CLOCK_MONOTONIC",
+            "When the exec call was entered.",
+        ),
         col("pid", U32, "", "Process id (tgid)."),
         col("tid", U32, "", "Thread id that called exec."),
-        col("ppid", U32, "", "Parent process id (tgid of the real parent)."),
+        col(
+            "ppid",
+            U32,
+            "",
+            "Parent process id (tgid of the real parent).",
+        ),
         col("uid", U32, "", "Real user id."),
-        col("comm", Str, "", "Command name after the call (the new program's on success)."),
-        col("filename", Str, "", "Path passed to exec, at most 255 bytes."),
-        col("args", StrList, "", "argv as passed to exec, at most 32 arguments and 4096 bytes in all."),
-        col("args_truncated", Bool, "", "True when argv was longer than the bounds above and was cut."),
-        col("ret", I32, "", "Return value of the call: 0 on success, negative errno on failure."),
+        col(
+            "comm",
+            Str,
+            "",
+            "Command name after the call (the new program's on success).",
+        ),
+        col(
+            "filename",
+            Str,
+            "",
+            "Path passed to exec, at most 255 bytes.",
+        ),
+        col(
+            "args",
+            StrList,
+            "",
+            "argv as passed to exec, at most 32 arguments and 4096 bytes in all.",
+        ),
+        col(
+            "args_truncated",
+            Bool,
+            "",
+            "True when argv was longer than the bounds above and was cut.",
+        ),
+        col(
+            "ret",
+            I32,
+            "",
+            "Return value of the call: 0 on success, negative errno on failure.",
+        ),
     ],
 };
 
@@ -173,12 +211,27 @@ pub static PROCESS_FORK: Table = Table {
     sort_key: "ts_ns",
     time_column: "ts_ns",
     columns: &[
-        col("ts_ns", U64, "ns, CLOCK_MONOTONIC", "When the child was created."),
+        col(
+            "ts_ns",
+            U64,
+            "ns, CLOCK_MONOTONIC",
+            "When the child was created.",
+        ),
         col("parent_pid", U32, "", "Parent's process id (tgid)."),
         col("parent_tid", U32, "", "Parent's thread id."),
-        col("child_pid", U32, "", "Child's process id (tgid); equal to parent_pid for a new thread."),
+        col(
+            "child_pid",
+            U32,
+            "",
+            "Child's process id (tgid); equal to parent_pid for a new thread.",
+        ),
         col("child_tid", U32, "", "Child's thread id."),
-        col("comm", Str, "", "Command name of the parent (and the child, at fork)."),
+        col(
+            "comm",
+            Str,
+            "",
+            "Command name of the parent (and the child, at fork).",
+        ),
     ],
 };
 
@@ -190,13 +243,33 @@ pub static PROCESS_EXIT: Table = Table {
     time_column: "ts_ns",
     columns: &[
         col("ts_ns", U64, "ns, CLOCK_MONOTONIC", "When the task exited."),
-        col("start_ns", U64, "ns, CLOCK_MONOTONIC", "When the task started (task start_time); ts_ns - start_ns is its lifetime."),
+        col(
+            "start_ns",
+            U64,
+            "ns, CLOCK_MONOTONIC",
+            "When the task started (task start_time); ts_ns - start_ns is its lifetime.",
+        ),
         col("pid", U32, "", "Process id (tgid)."),
-        col("tid", U32, "", "Thread id; equal to pid for the main thread."),
+        col(
+            "tid",
+            U32,
+            "",
+            "Thread id; equal to pid for the main thread.",
+        ),
         col("ppid", U32, "", "Parent process id."),
         col("comm", Str, "", "Command name."),
-        col("exit_code", I32, "", "Exit status passed to exit() (0-255); 0 when killed by a signal."),
-        col("signal", I32, "", "Signal that killed the task, 0 when it exited normally."),
+        col(
+            "exit_code",
+            I32,
+            "",
+            "Exit status passed to exit() (0-255); 0 when killed by a signal.",
+        ),
+        col(
+            "signal",
+            I32,
+            "",
+            "Signal that killed the task, 0 when it exited normally.",
+        ),
         col("core_dumped", Bool, "", "True when the task dumped core."),
     ],
 };
@@ -209,13 +282,28 @@ pub static PROCESS_SNAPSHOT: Table = Table {
     sort_key: "pid",
     time_column: "ts_ns",
     columns: &[
-        col("ts_ns", U64, "ns, CLOCK_MONOTONIC", "When the snapshot was taken."),
+        col(
+            "ts_ns",
+            U64,
+            "ns, CLOCK_MONOTONIC",
+            "When the snapshot was taken.",
+        ),
         col("pid", U32, "", "Process id."),
         col("ppid", U32, "", "Parent process id."),
         col("uid", U32, "", "Real user id."),
         col("comm", Str, "", "Command name."),
-        col("cmdline", Str, "", "Command line, arguments separated by spaces (empty for kernel threads)."),
-        col("start_ns", U64, "ns, CLOCK_MONOTONIC", "When the process started (from /proc/PID/stat starttime)."),
+        col(
+            "cmdline",
+            Str,
+            "",
+            "Command line, arguments separated by spaces (empty for kernel threads).",
+        ),
+        col(
+            "start_ns",
+            U64,
+            "ns, CLOCK_MONOTONIC",
+            "When the process started (from /proc/PID/stat starttime).",
+        ),
         col("cgroup", Str, "", "cgroup v2 path of the process."),
     ],
 };
@@ -244,13 +332,18 @@ pub fn markdown() -> String {
     let mut s = String::new();
     s.push_str("# retrace capture tables\n\n");
     s.push_str("<!-- generated from schemas/src/tables.rs by `RETRACE_BLESS=1 cargo test -p retrace-schema`; do not edit -->\n\n");
-    s.push_str("A capture is a folder: `manifest.json` plus one folder per table holding \
+    s.push_str(
+        "A capture is a folder: `manifest.json` plus one folder per table holding \
                 Parquet segments (`<table>/<seq>.parquet`, zstd, dictionary-encoded strings). \
                 All timestamps are CLOCK_MONOTONIC nanoseconds of the recording host; the \
-                manifest's clock pair converts them to wall time.\n\n");
+                manifest's clock pair converts them to wall time.\n\n",
+    );
     s.push_str(&format!("Format version: {}\n\n", crate::FORMAT_VERSION));
     for t in TABLES {
-        s.push_str(&format!("## `{}` (source `{}`)\n\n{}\n\n", t.name, t.source, t.doc));
+        s.push_str(&format!(
+            "## `{}` (source `{}`)\n\n{}\n\n",
+            t.name, t.source, t.doc
+        ));
         s.push_str(&format!(
             "Rows are sorted by `{}` within each row group.\n\n",
             t.sort_key
@@ -262,7 +355,10 @@ pub fn markdown() -> String {
             } else {
                 c.ty.doc_name().to_string()
             };
-            s.push_str(&format!("| `{}` | {} | {} | {} |\n", c.name, ty, c.unit, c.doc));
+            s.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                c.name, ty, c.unit, c.doc
+            ));
         }
         s.push('\n');
     }

@@ -43,10 +43,12 @@ const ROW_GROUP_ROWS: usize = 256 * 1024;
 
 fn writer_properties() -> WriterProperties {
     WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid level")))
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("valid level"),
+        ))
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Page)
-        .set_max_row_group_size(ROW_GROUP_ROWS)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_created_by(format!("retrace {}", env!("CARGO_PKG_VERSION")))
         .build()
 }
@@ -286,10 +288,7 @@ impl CaptureWriter {
             .into_inner()
             .map_err(|e| Error::Parquet(format!("{}: {e}", seg.tmp_path.display())))?;
         file.sync_all().map_err(|e| io_err(&seg.tmp_path, e))?;
-        let bytes = file
-            .metadata()
-            .map_err(|e| io_err(&seg.tmp_path, e))?
-            .len();
+        let bytes = file.metadata().map_err(|e| io_err(&seg.tmp_path, e))?.len();
         drop(file);
         fs::rename(&seg.tmp_path, &seg.final_path).map_err(|e| io_err(&seg.final_path, e))?;
         fsync_dir(&tw.dir)?;

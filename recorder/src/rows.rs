@@ -1,0 +1,359 @@
+//! Decoding ring-buffer records into per-table Arrow builders. One builder set per
+//! table; `take_full` / `take_all` hand finished batches to the writer.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Int32Builder, ListBuilder, RecordBatch, StringBuilder, UInt32Builder,
+    UInt64Builder,
+};
+use retrace_recorder_bpf::{disk::types::rt_block_io, proc::types};
+use retrace_schema::tables::{Table, BLOCK_IO, PROCESS_EXEC, PROCESS_EXIT, PROCESS_FORK};
+
+/// A batch is handed to the writer once its rows take about this many bytes.
+const BATCH_BYTES: usize = 4 << 20;
+/// ... or once it holds this many rows.
+const BATCH_ROWS: usize = 64 * 1024;
+
+/// Bytes up to the first NUL, as text.
+fn c_str(raw: &[i8]) -> String {
+    let bytes: Vec<u8> = raw
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Kernel block status (blk_status_t) to the negative errno the kernel reports for
+/// it (blk_status_to_errno), for the status codes of Linux 5.x and 6.x.
+pub fn blk_status_errno(status: i32) -> i32 {
+    let errno = match status {
+        0 => 0,
+        1 => libc::EOPNOTSUPP,
+        2 => libc::ETIMEDOUT,
+        3 => libc::ENOSPC,
+        4 => libc::ENOLINK,
+        5 => libc::EREMOTEIO,
+        6 => libc::EBADE,
+        7 => libc::ENODATA,
+        8 => libc::EILSEQ,
+        9 => libc::ENOMEM,
+        10 => libc::EIO,
+        11 => libc::EREMCHG,
+        12 => libc::EAGAIN,
+        13 => libc::EBUSY,
+        14 => libc::ETOOMANYREFS,
+        15 => libc::EOVERFLOW,
+        16 => libc::ENODEV,
+        17 => libc::ETIME,
+        _ => libc::EIO,
+    };
+    -errno
+}
+
+/// Resolves device numbers to disk names through /sys on the recording host.
+#[derive(Default)]
+struct DiskNames(HashMap<u32, String>);
+
+impl DiskNames {
+    fn name(&mut self, major: u32, minor: u32) -> &str {
+        self.0
+            .entry((major << 20) | minor)
+            .or_insert_with(|| {
+                std::fs::read_link(format!("/sys/dev/block/{major}:{minor}"))
+                    .ok()
+                    .and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+                    .unwrap_or_else(|| format!("{major}:{minor}"))
+            })
+            .as_str()
+    }
+}
+
+#[derive(Default)]
+struct BlockIoRows {
+    ts_insert: UInt64Builder,
+    ts_issue: UInt64Builder,
+    ts_complete: UInt64Builder,
+    major: UInt32Builder,
+    minor: UInt32Builder,
+    disk: StringBuilder,
+    sector: UInt64Builder,
+    bytes: UInt32Builder,
+    rwbs: StringBuilder,
+    cmd_flags: UInt32Builder,
+    pid: UInt32Builder,
+    tid: UInt32Builder,
+    comm: StringBuilder,
+    error: Int32Builder,
+    rows: usize,
+    disks: DiskNames,
+}
+
+impl BlockIoRows {
+    fn push(&mut self, r: &rt_block_io) {
+        self.ts_insert
+            .append_option((r.ts_insert != 0).then_some(r.ts_insert));
+        self.ts_issue.append_value(r.ts_issue);
+        self.ts_complete.append_value(r.ts_complete);
+        let (major, minor) = (r.dev >> 20, r.dev & ((1 << 20) - 1));
+        self.major.append_value(major);
+        self.minor.append_value(minor);
+        let name = self.disks.name(major, minor).to_string();
+        self.disk.append_value(name);
+        self.sector.append_value(r.sector);
+        self.bytes.append_value(r.bytes);
+        self.rwbs.append_value(c_str(&r.rwbs));
+        self.cmd_flags.append_value(r.cmd_flags);
+        self.pid.append_value(r.pid);
+        self.tid.append_value(r.tid);
+        self.comm.append_value(c_str(&r.comm));
+        self.error.append_value(blk_status_errno(r.status));
+        self.rows += 1;
+    }
+
+    fn finish(&mut self) -> Vec<ArrayRef> {
+        self.rows = 0;
+        vec![
+            Arc::new(self.ts_insert.finish()),
+            Arc::new(self.ts_issue.finish()),
+            Arc::new(self.ts_complete.finish()),
+            Arc::new(self.major.finish()),
+            Arc::new(self.minor.finish()),
+            Arc::new(self.disk.finish()),
+            Arc::new(self.sector.finish()),
+            Arc::new(self.bytes.finish()),
+            Arc::new(self.rwbs.finish()),
+            Arc::new(self.cmd_flags.finish()),
+            Arc::new(self.pid.finish()),
+            Arc::new(self.tid.finish()),
+            Arc::new(self.comm.finish()),
+            Arc::new(self.error.finish()),
+        ]
+    }
+}
+
+#[derive(Default)]
+struct ExecRows {
+    ts: UInt64Builder,
+    ts_enter: UInt64Builder,
+    pid: UInt32Builder,
+    tid: UInt32Builder,
+    ppid: UInt32Builder,
+    uid: UInt32Builder,
+    comm: StringBuilder,
+    filename: StringBuilder,
+    args: ListBuilder<StringBuilder>,
+    truncated: BooleanBuilder,
+    ret: Int32Builder,
+    rows: usize,
+    bytes: usize,
+}
+
+impl ExecRows {
+    fn push(&mut self, r: &types::rt_exec) {
+        self.ts.append_value(r.ts_exit);
+        self.ts_enter.append_value(r.ts_enter);
+        self.pid.append_value(r.pid);
+        self.tid.append_value(r.tid);
+        self.ppid.append_value(r.ppid);
+        self.uid.append_value(r.uid);
+        self.comm.append_value(c_str(&r.comm));
+        self.filename.append_value(c_str(&r.filename));
+        let used = (r.args_size as usize).min(r.args.len());
+        let raw: Vec<u8> = r.args[..used].iter().map(|&c| c as u8).collect();
+        for arg in raw.split(|&c| c == 0).take(r.args_count as usize) {
+            self.args
+                .values()
+                .append_value(String::from_utf8_lossy(arg));
+        }
+        self.args.append(true);
+        self.truncated.append_value(r.args_truncated != 0);
+        self.ret.append_value(r.ret);
+        self.rows += 1;
+        self.bytes += 64 + used;
+    }
+
+    fn finish(&mut self) -> Vec<ArrayRef> {
+        self.rows = 0;
+        self.bytes = 0;
+        vec![
+            Arc::new(self.ts.finish()),
+            Arc::new(self.ts_enter.finish()),
+            Arc::new(self.pid.finish()),
+            Arc::new(self.tid.finish()),
+            Arc::new(self.ppid.finish()),
+            Arc::new(self.uid.finish()),
+            Arc::new(self.comm.finish()),
+            Arc::new(self.filename.finish()),
+            Arc::new(self.args.finish()),
+            Arc::new(self.truncated.finish()),
+            Arc::new(self.ret.finish()),
+        ]
+    }
+}
+
+#[derive(Default)]
+struct ForkRows {
+    ts: UInt64Builder,
+    parent_pid: UInt32Builder,
+    parent_tid: UInt32Builder,
+    child_pid: UInt32Builder,
+    child_tid: UInt32Builder,
+    comm: StringBuilder,
+    rows: usize,
+}
+
+impl ForkRows {
+    fn push(&mut self, r: &types::rt_fork) {
+        self.ts.append_value(r.ts);
+        self.parent_pid.append_value(r.parent_pid);
+        self.parent_tid.append_value(r.parent_tid);
+        self.child_pid.append_value(r.child_pid);
+        self.child_tid.append_value(r.child_tid);
+        self.comm.append_value(c_str(&r.comm));
+        self.rows += 1;
+    }
+
+    fn finish(&mut self) -> Vec<ArrayRef> {
+        self.rows = 0;
+        vec![
+            Arc::new(self.ts.finish()),
+            Arc::new(self.parent_pid.finish()),
+            Arc::new(self.parent_tid.finish()),
+            Arc::new(self.child_pid.finish()),
+            Arc::new(self.child_tid.finish()),
+            Arc::new(self.comm.finish()),
+        ]
+    }
+}
+
+#[derive(Default)]
+struct ExitRows {
+    ts: UInt64Builder,
+    start: UInt64Builder,
+    pid: UInt32Builder,
+    tid: UInt32Builder,
+    ppid: UInt32Builder,
+    comm: StringBuilder,
+    exit_code: Int32Builder,
+    signal: Int32Builder,
+    core: BooleanBuilder,
+    rows: usize,
+}
+
+impl ExitRows {
+    fn push(&mut self, r: &types::rt_exit) {
+        self.ts.append_value(r.ts);
+        self.start.append_value(r.start_ns);
+        self.pid.append_value(r.pid);
+        self.tid.append_value(r.tid);
+        self.ppid.append_value(r.ppid);
+        self.comm.append_value(c_str(&r.comm));
+        // task->exit_code is a wait status: exit code in bits 8-15, the killing
+        // signal in bits 0-6, core dump in bit 7.
+        self.exit_code.append_value((r.exit_code >> 8) & 0xff);
+        self.signal.append_value(r.exit_code & 0x7f);
+        self.core.append_value(r.exit_code & 0x80 != 0);
+        self.rows += 1;
+    }
+
+    fn finish(&mut self) -> Vec<ArrayRef> {
+        self.rows = 0;
+        vec![
+            Arc::new(self.ts.finish()),
+            Arc::new(self.start.finish()),
+            Arc::new(self.pid.finish()),
+            Arc::new(self.tid.finish()),
+            Arc::new(self.ppid.finish()),
+            Arc::new(self.comm.finish()),
+            Arc::new(self.exit_code.finish()),
+            Arc::new(self.signal.finish()),
+            Arc::new(self.core.finish()),
+        ]
+    }
+}
+
+/// Rows decoded so far, per table.
+#[derive(Default)]
+pub struct Rows {
+    block_io: BlockIoRows,
+    exec: ExecRows,
+    fork: ForkRows,
+    exit: ExitRows,
+    /// Records decoded since the start, all tables.
+    pub events: u64,
+    /// Records that could not be decoded (wrong size or kind); should stay 0.
+    pub malformed: u64,
+}
+
+fn read<T: plain::Plain + Default + Copy>(data: &[u8]) -> Option<T> {
+    let mut v = T::default();
+    plain::copy_from_bytes(&mut v, data).ok()?;
+    Some(v)
+}
+
+fn batch(table: &'static Table, cols: Vec<ArrayRef>) -> (&'static Table, RecordBatch) {
+    let b = RecordBatch::try_new(table.schema(), cols).expect("builders match the table schema");
+    (table, b)
+}
+
+impl Rows {
+    /// Decode one ring-buffer record (its first u32 says which kind).
+    pub fn push_record(&mut self, data: &[u8]) {
+        let Some(kind) = data
+            .get(..4)
+            .map(|k| u32::from_ne_bytes(k.try_into().unwrap()))
+        else {
+            self.malformed += 1;
+            return;
+        };
+        let ok = match kind {
+            1 => read::<rt_block_io>(data).map(|r| self.block_io.push(&r)),
+            2 => {
+                // ~4.6 KiB: decode in place instead of copying to the stack.
+                plain::from_bytes::<types::rt_exec>(data)
+                    .ok()
+                    .map(|r| self.exec.push(r))
+            }
+            3 => read::<types::rt_fork>(data).map(|r| self.fork.push(&r)),
+            4 => read::<types::rt_exit>(data).map(|r| self.exit.push(&r)),
+            _ => None,
+        };
+        match ok {
+            Some(()) => self.events += 1,
+            None => self.malformed += 1,
+        }
+    }
+
+    /// Batches of the tables that reached the batch size.
+    pub fn take_full(&mut self) -> Vec<(&'static Table, RecordBatch)> {
+        self.take(false)
+    }
+
+    /// Batches of every table that holds rows.
+    pub fn take_all(&mut self) -> Vec<(&'static Table, RecordBatch)> {
+        self.take(true)
+    }
+
+    fn take(&mut self, all: bool) -> Vec<(&'static Table, RecordBatch)> {
+        let due = |rows: usize, bytes: usize| {
+            rows > 0 && (all || rows >= BATCH_ROWS || bytes >= BATCH_BYTES)
+        };
+        let mut out = Vec::new();
+        if due(self.block_io.rows, self.block_io.rows * 96) {
+            out.push(batch(&BLOCK_IO, self.block_io.finish()));
+        }
+        if due(self.exec.rows, self.exec.bytes) {
+            out.push(batch(&PROCESS_EXEC, self.exec.finish()));
+        }
+        if due(self.fork.rows, self.fork.rows * 48) {
+            out.push(batch(&PROCESS_FORK, self.fork.finish()));
+        }
+        if due(self.exit.rows, self.exit.rows * 64) {
+            out.push(batch(&PROCESS_EXIT, self.exit.finish()));
+        }
+        out
+    }
+}
