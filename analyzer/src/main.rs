@@ -1,1 +1,139 @@
-fn main(){}
+//! `retrace`: the command line of the analyzer. Parses arguments, runs the library,
+//! prints errors as one line (`retrace: ...`) and maps them to exit codes: 0 success
+//! (a closed output pipe included), 1 error, 2 usage error.
+
+use std::ffi::OsString;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use retrace::tools::{self, Tool};
+use retrace::{info, record, sql, Capture};
+
+/// Analyze retrace captures: the BPF Performance Tools, after the fact.
+///
+/// A capture is a folder recorded by `retrace record` (retrace-record) on a Linux host:
+/// a manifest and Parquet tables of kernel events. Every tool here reads a capture,
+/// runs its SQL query (see `--show-sql`), and prints what the live bcc/libbpf-tools
+/// tool would have printed over the same time.
+#[derive(Debug, Parser)]
+#[command(
+    name = "retrace",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Info(info::InfoArgs),
+    /// List the tools; with a capture, whether each can answer from it.
+    Tools {
+        /// A capture folder to check the tools against.
+        #[arg(value_name = "CAPTURE")]
+        capture: Option<PathBuf>,
+    },
+    Sql(sql::SqlArgs),
+    /// Record a capture: runs `retrace-record` with these arguments (see `retrace record --help`).
+    #[command(disable_help_flag = true)]
+    Record {
+        /// Arguments for retrace-record.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<OsString>,
+    },
+    Biolatency(tools::biolatency::Args),
+}
+
+impl Command {
+    fn tool(&self) -> Option<&dyn Tool> {
+        match self {
+            Command::Biolatency(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace::Result<()> {
+    if let Some(tool) = cli.command.tool() {
+        return tools::run(tool, out, err).await;
+    }
+    match cli.command {
+        Command::Info(args) => {
+            let capture = Capture::open(&args.capture)?;
+            if args.json {
+                writeln!(out, "{}", capture.manifest().to_json())?;
+            } else {
+                info::print_info(&capture, out)?;
+            }
+        }
+        Command::Tools { capture } => {
+            let capture = capture.as_deref().map(Capture::open).transpose()?;
+            tools::print_tools(capture.as_ref(), out)?;
+        }
+        Command::Sql(args) => sql::run(&args, out, err).await?,
+        Command::Record { args } => return Err(record::exec_recorder(&args)),
+        _ => unreachable!("tools are dispatched above"),
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// An error and its causes on one line, skipping causes whose text the message
+/// already holds.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut line = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !line.contains(&text) {
+            line = format!("{line}: {text}");
+        }
+        source = s.source();
+    }
+    line
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("retrace: cannot start the query runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut err = io::stderr();
+    let result = runtime.block_on(dispatch(cli, &mut out, &mut err));
+    let result = result.and_then(|()| out.flush().map_err(retrace::Error::from));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("retrace: {}", error_chain(&e));
+            ExitCode::FAILURE
+        }
+    }
+}

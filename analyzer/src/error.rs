@@ -1,0 +1,52 @@
+//! The analyzer's error type: one enum, each variant a one-line message that names the
+//! thing that went wrong (a capture, an option, a query).
+
+use std::path::PathBuf;
+
+/// Errors of the analyzer library. Each displays as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The capture folder could not be opened or read.
+    #[error("{}: {problem}", path.display())]
+    Capture { path: PathBuf, problem: String },
+    /// The capture format crate refused something (manifest, version, I/O).
+    #[error(transparent)]
+    Schema(#[from] retrace_schema::Error),
+    /// The capture lacks a source a tool needs.
+    #[error("{0}")]
+    MissingSource(String),
+    /// A command-line value that does not make sense (time, window, parameter).
+    #[error("{0}")]
+    Usage(String),
+    /// DataFusion refused or failed a query.
+    #[error("{}", one_line(&.0.to_string()))]
+    Query(#[from] datafusion::error::DataFusionError),
+    /// Arrow failed to format results.
+    #[error("{}", one_line(&.0.to_string()))]
+    Arrow(#[from] arrow::error::ArrowError),
+    /// Writing output failed (a closed pipe among others).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Result of the analyzer library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Whether this error is a closed output pipe (`retrace ... | head`), which is not
+    /// a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            Error::Io(e) => e.kind() == std::io::ErrorKind::BrokenPipe,
+            Error::Arrow(arrow::error::ArrowError::IoError(_, e)) => {
+                e.kind() == std::io::ErrorKind::BrokenPipe
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Squeeze a multi-line message (DataFusion's errors can span lines) into one line.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

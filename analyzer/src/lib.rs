@@ -1,0 +1,23 @@
+//! `retrace`, the analyzer: open a capture made by `retrace-record`, register its
+//! tables in DataFusion, and answer the BPF Performance Tools' questions after the fact
+//! with SQL (`queries/<tool>.sql`) and renderers in the live tools' layouts.
+//!
+//! `main.rs` holds only the command line; everything else lives here so tests can
+//! drive it and renderers can be compared on exact text.
+
+pub mod capture;
+pub mod error;
+pub mod info;
+pub mod names;
+pub mod output;
+pub mod record;
+pub mod render;
+pub mod session;
+pub mod sql;
+pub mod tools;
+pub mod udf;
+pub mod window;
+
+pub use capture::Capture;
+pub use error::{Error, Result};
+pub use session::{Params, QueryResult, Session};

@@ -1,0 +1,11 @@
+//! Renderers: the text layouts of the book's tools, written to `impl Write` so tests
+//! compare exact text. `rows` gives typed access to query results, `hist` prints
+//! libbpf-tools log2 histograms, `sections` groups histogram rows into intervals and
+//! per-key sections.
+
+pub mod hist;
+pub mod rows;
+pub mod sections;
+
+pub use hist::print_log2_hist;
+pub use rows::Rows;

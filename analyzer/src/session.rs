@@ -1,0 +1,158 @@
+//! A DataFusion session over one capture: its tables and retrace's SQL functions
+//! registered, queries run read-only with named parameters bound (`$start_ns`, ...).
+
+use std::collections::HashMap;
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::{SchemaRef, UInt64Type};
+use datafusion::common::{ParamValues, ScalarValue};
+use datafusion::execution::context::SQLOptions;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use retrace_schema::TABLES;
+
+use crate::capture::Capture;
+use crate::error::{Error, Result};
+use crate::window::CaptureSpan;
+
+/// Named query parameters: `("start_ns", 123)` binds `$start_ns` in the SQL.
+#[derive(Debug, Clone, Default)]
+pub struct Params(Vec<(String, ScalarValue)>);
+
+impl Params {
+    pub fn new() -> Self {
+        Params::default()
+    }
+
+    /// Bind `$name` to `value` (a later binding of the same name wins).
+    pub fn set(&mut self, name: &str, value: impl Into<ScalarValue>) -> &mut Self {
+        self.0.retain(|(n, _)| n != name);
+        self.0.push((name.to_string(), value.into()));
+        self
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(String, ScalarValue)> {
+        self.0.iter()
+    }
+
+    /// Parse `name=value` as given to `retrace sql --param`: integers (u64 when not
+    /// negative), decimals,
+    /// true/false, else a string.
+    pub fn set_from_str(&mut self, assignment: &str) -> Result<()> {
+        let (name, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| Error::Usage(format!("--param {assignment}: expected NAME=VALUE")))?;
+        let name = name.trim().trim_start_matches('$');
+        if name.is_empty() {
+            return Err(Error::Usage(format!("--param {assignment}: empty name")));
+        }
+        // Non-negative integers bind as u64, like the capture's timestamps and sizes,
+        // so arithmetic with them stays in integers.
+        let value: ScalarValue = if let Ok(v) = value.parse::<u64>() {
+            v.into()
+        } else if let Ok(v) = value.parse::<i64>() {
+            v.into()
+        } else if let Ok(v) = value.parse::<f64>() {
+            v.into()
+        } else if let Ok(v) = value.parse::<bool>() {
+            v.into()
+        } else {
+            value.into()
+        };
+        self.set(name, value);
+        Ok(())
+    }
+
+    fn to_param_values(&self) -> ParamValues {
+        let map: HashMap<String, _> = self
+            .0
+            .iter()
+            .map(|(n, v)| (n.clone(), v.clone().into()))
+            .collect();
+        ParamValues::Map(map)
+    }
+}
+
+/// The rows of a query, with their schema even when there are none.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl QueryResult {
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(|b| b.num_rows()).sum()
+    }
+}
+
+/// A capture opened for querying.
+pub struct Session {
+    ctx: SessionContext,
+    capture: Capture,
+}
+
+impl Session {
+    /// Register the capture's tables and retrace's functions in a new session.
+    pub async fn open(capture: Capture) -> Result<Session> {
+        let config = SessionConfig::new().with_information_schema(true);
+        let ctx = SessionContext::new_with_config(config);
+        crate::udf::register(&ctx);
+        capture.register(&ctx).await?;
+        Ok(Session { ctx, capture })
+    }
+
+    pub fn capture(&self) -> &Capture {
+        &self.capture
+    }
+
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Where the capture lies in time. The end comes from the manifest, or for a capture
+    /// that was never finalized, from the latest timestamp in its tables.
+    pub async fn span(&self) -> Result<CaptureSpan> {
+        let start_ns = self.capture.start_ns();
+        let end_ns = match self.capture.end_ns() {
+            Some(end) => end,
+            None => self.latest_timestamp().await?.map_or(start_ns, |t| t + 1),
+        };
+        Ok(CaptureSpan {
+            start_ns,
+            end_ns: end_ns.max(start_ns + 1),
+            clock: self.capture.manifest().clock_start,
+        })
+    }
+
+    async fn latest_timestamp(&self) -> Result<Option<u64>> {
+        let parts: Vec<String> = TABLES
+            .iter()
+            .map(|t| format!("SELECT max({}) AS t FROM {}", t.time_column, t.name))
+            .collect();
+        let sql = format!("SELECT max(t) AS t FROM ({})", parts.join(" UNION ALL "));
+        let result = self.query(&sql, &Params::new()).await?;
+        let latest = result
+            .batches
+            .iter()
+            .find(|b| b.num_rows() > 0)
+            .and_then(|b| {
+                let col = b.column(0).as_primitive_opt::<UInt64Type>()?;
+                (!col.is_null(0)).then(|| col.value(0))
+            });
+        Ok(latest)
+    }
+
+    /// Run one read-only SQL statement with parameters bound. DDL, DML (including COPY)
+    /// and other statements (SET, transactions) are refused.
+    pub async fn query(&self, sql: &str, params: &Params) -> Result<QueryResult> {
+        let options = SQLOptions::new()
+            .with_allow_ddl(false)
+            .with_allow_dml(false)
+            .with_allow_statements(false);
+        let df = self.ctx.sql_with_options(sql, options).await?;
+        let df = df.with_param_values(params.to_param_values())?;
+        let schema = df.schema().inner().clone();
+        let batches = df.collect().await?;
+        Ok(QueryResult { schema, batches })
+    }
+}

@@ -1,0 +1,262 @@
+//! The tool registry. A tool is its `queries/<tool>.sql` (embedded here), the tables
+//! it reads, its clap options, how they bind to the query's parameters, and a renderer
+//! in the layout of the live bcc/libbpf-tools tool. [`run`] does the rest for all of
+//! them: open the capture, check its sources, resolve the time window, bind the
+//! common parameters, run the query read-only, print text/JSON/CSV, and report lost
+//! events.
+//!
+//! Parameters every query receives (CLOCK_MONOTONIC ns of the recording host):
+//! `$start_ns`/`$end_ns` (the window, [start, end), over each table's time column),
+//! `$interval_ns` (width of one `--interval`; the whole window without it) and
+//! `$capture_start_ns` (the recording start, origin of relative times).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use datafusion::common::ScalarValue;
+
+use crate::capture::Capture;
+use crate::error::{Error, Result};
+use crate::output::{self, Format, FormatArgs};
+use crate::render::Rows;
+use crate::session::{Params, Session};
+use crate::window::{self, CaptureSpan, Window};
+
+pub mod biolatency;
+// pub mod bioerr;
+// pub mod biopattern;
+// pub mod biosnoop;
+// pub mod biotop;
+// pub mod bitesize;
+// pub mod execsnoop;
+// pub mod exitsnoop;
+// pub mod iosched;
+// pub mod seeksize;
+
+/// What a tool is: its name, a one-line description, its query and its tables.
+#[derive(Debug)]
+pub struct ToolDef {
+    pub name: &'static str,
+    /// One line for `retrace tools` and `--help`.
+    pub about: &'static str,
+    /// The query, from `queries/<name>.sql`.
+    pub sql: &'static str,
+    /// Tables the query reads (their sources must be in the capture).
+    pub tables: &'static [&'static str],
+}
+
+impl ToolDef {
+    /// The recorder sources this tool needs, in table order, without repeats.
+    pub fn sources(&self) -> Vec<&'static str> {
+        let mut sources = Vec::new();
+        for name in self.tables {
+            if let Some(t) = retrace_schema::table(name) {
+                if !sources.contains(&t.source) {
+                    sources.push(t.source);
+                }
+            }
+        }
+        sources
+    }
+
+    /// Why this tool cannot answer from a capture, or None when it can.
+    pub fn missing_source(&self, capture: &Capture) -> Option<String> {
+        self.sources()
+            .into_iter()
+            .find_map(|s| capture.source_problem(s))
+    }
+}
+
+/// Every tool, in the order `retrace tools` lists them.
+pub static TOOLS: &[&ToolDef] = &[
+    &biolatency::DEF,
+    // &biosnoop::DEF,
+    // &biotop::DEF,
+    // &bitesize::DEF,
+    // &iosched::DEF,
+    // &bioerr::DEF,
+    // &seeksize::DEF,
+    // &biopattern::DEF,
+    // &execsnoop::DEF,
+    // &exitsnoop::DEF,
+];
+
+/// Look a tool up by name.
+pub fn tool(name: &str) -> Option<&'static ToolDef> {
+    TOOLS.iter().copied().find(|t| t.name == name)
+}
+
+/// Options every tool takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CommonArgs {
+    /// The capture folder (made by `retrace record`).
+    #[arg(value_name = "CAPTURE")]
+    pub capture: PathBuf,
+    /// Start of the time window: an offset from the capture start (10s, 1.5m, 500ms) or
+    /// a wall-clock time (HH:MM:SS in local time on the capture's date, or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// End of the time window (exclusive), in the same forms as --since.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArgs,
+    /// Print the tool's SQL query and the parameter values it would bind, then exit
+    /// (to adapt it and run it with `retrace sql`).
+    #[arg(long)]
+    pub show_sql: bool,
+}
+
+/// `--interval` of the summary tools.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct IntervalArgs {
+    /// Print one output per interval of this length (seconds, or 500ms, 2m, ...), each
+    /// headed by the wall-clock time at the interval's end, like the live tools.
+    #[arg(long, value_name = "SECONDS")]
+    pub interval: Option<String>,
+}
+
+/// What a renderer knows besides the rows.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderCx<'a> {
+    pub capture: &'a Capture,
+    pub span: CaptureSpan,
+    pub window: Window,
+}
+
+/// One tool invocation: its parsed options, how they bind, how it prints.
+pub trait Tool {
+    fn def(&self) -> &'static ToolDef;
+    fn common(&self) -> &CommonArgs;
+    /// The `--interval` value, for tools that print per interval.
+    fn interval(&self) -> Option<&str> {
+        None
+    }
+    /// Bind the tool's own parameters.
+    fn bind(&self, params: &mut Params);
+    /// Print the rows in the live tool's layout.
+    fn render(&self, rows: &Rows, cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()>;
+}
+
+/// The parameters every query receives.
+pub fn common_params(span: &CaptureSpan, window: &Window) -> Params {
+    let mut p = Params::new();
+    p.set("start_ns", window.start_ns)
+        .set("end_ns", window.end_ns)
+        .set("interval_ns", window.interval_ns)
+        .set("capture_start_ns", span.start_ns);
+    p
+}
+
+/// The warning printed for every source whose events a tool uses and that lost some.
+pub fn lost_event_warnings(def: &ToolDef, capture: &Capture) -> Vec<String> {
+    def.sources()
+        .into_iter()
+        .filter_map(|s| {
+            let lost = capture.lost_events(s);
+            (lost > 0).then(|| {
+                format!(
+                    "WARNING: {lost} events lost in source {s} (ring buffer full); counts above may be low"
+                )
+            })
+        })
+        .collect()
+}
+
+/// Run a tool: text (with lost-event warnings after it) to `out`, or JSON/CSV to `out`
+/// with warnings to `err`.
+pub async fn run(tool: &dyn Tool, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    let def = tool.def();
+    let common = tool.common();
+    let capture = Capture::open(&common.capture)?;
+    for w in capture.warnings() {
+        writeln!(err, "retrace: {w}")?;
+    }
+    if let Some(problem) = def.missing_source(&capture) {
+        return Err(Error::MissingSource(format!(
+            "{} cannot run: {problem}",
+            def.name
+        )));
+    }
+    let session = Session::open(capture).await?;
+    let span = session.span().await?;
+    let window = window::resolve(
+        &span,
+        common.since.as_deref(),
+        common.until.as_deref(),
+        tool.interval(),
+    )?;
+    let mut params = common_params(&span, &window);
+    tool.bind(&mut params);
+    if common.show_sql {
+        return show_sql(def, &params, out);
+    }
+    let result = session.query(def.sql, &params).await?;
+    let warnings = lost_event_warnings(def, session.capture());
+    let format = common.format.format();
+    match format {
+        Format::Text => {
+            let rows = Rows::from_result(&result)?;
+            let cx = RenderCx {
+                capture: session.capture(),
+                span,
+                window,
+            };
+            tool.render(&rows, &cx, out)?;
+            if !warnings.is_empty() && !rows.is_empty() {
+                writeln!(out)?;
+            }
+            for w in &warnings {
+                writeln!(out, "{w}")?;
+            }
+        }
+        Format::Json | Format::Csv => {
+            output::write_rows(&result, format, out)?;
+            for w in &warnings {
+                writeln!(err, "retrace: {w}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `--show-sql`: the parameters as `retrace sql --param` options, then the query.
+fn show_sql(def: &ToolDef, params: &Params, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "-- {} with these options binds:", def.name)?;
+    let mut args = Vec::new();
+    for (name, value) in params.iter() {
+        let v = match value {
+            ScalarValue::Utf8(Some(s)) => s.clone(),
+            ScalarValue::Utf8(None) => String::new(),
+            other => other.to_string(),
+        };
+        args.push(format!("--param '{name}={v}'"));
+    }
+    writeln!(
+        out,
+        "--   retrace sql CAPTURE --file {}.sql {}",
+        def.name,
+        args.join(" ")
+    )?;
+    writeln!(out, "{}", def.sql.trim_end())?;
+    Ok(())
+}
+
+/// `retrace tools [CAPTURE]`: every tool with its description; with a capture, whether
+/// it can answer from it and, if not, which source is missing.
+pub fn print_tools(capture: Option<&Capture>, out: &mut dyn Write) -> Result<()> {
+    for def in TOOLS {
+        match capture {
+            None => writeln!(out, "{:<12} {}", def.name, def.about)?,
+            Some(c) => match def.missing_source(c) {
+                None => writeln!(out, "{:<12} yes  {}", def.name, def.about)?,
+                Some(problem) => {
+                    writeln!(out, "{:<12} no   {}", def.name, def.about)?;
+                    writeln!(out, "{:<12}        {problem}", "")?;
+                }
+            },
+        }
+    }
+    Ok(())
+}

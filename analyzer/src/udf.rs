@@ -1,0 +1,201 @@
+//! The SQL functions retrace adds to DataFusion, for tool queries and `retrace sql`:
+//!
+//! - `log2_bucket(v)`: the libbpf-tools histogram slot, floor(log2 v), 0 for v <= 1.
+//! - `bio_flags(rwbs)`: a block request's operation and flags as libbpf-tools
+//!   `biolatency -F` names them ("Sync-Write", "ReadAhead-Read").
+//! - `errno_name(e)`: "EIO" for -5 or 5.
+//! - `join_args(args)`: an argv list joined by spaces, as execsnoop prints it.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, Int64Array, StringArray};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Float64Type, Int64Type, UInt64Type};
+use datafusion::common::{exec_err, Result};
+use datafusion::logical_expr::{
+    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use datafusion::prelude::SessionContext;
+
+use crate::names::{bio_flags_label, errno_name};
+
+/// Register every retrace function in a session.
+pub fn register(ctx: &SessionContext) {
+    for udf in [
+        Unary::new("log2_bucket", DataType::Int64, log2_bucket_array),
+        Unary::new("bio_flags", DataType::Utf8, bio_flags_array),
+        Unary::new("errno_name", DataType::Utf8, errno_name_array),
+        Unary::new("join_args", DataType::Utf8, join_args_array),
+    ] {
+        ctx.register_udf(ScalarUDF::from(udf));
+    }
+}
+
+/// floor(log2 v), 0 for v <= 1: the slot of libbpf-tools' log2 histograms (`log2l` in
+/// `bits.bpf.h`). Slot s holds values 2^s ..= 2^(s+1)-1, slot 0 holds 0 and 1.
+pub fn log2_bucket(v: u64) -> i64 {
+    if v <= 1 {
+        0
+    } else {
+        63 - v.leading_zeros() as i64
+    }
+}
+
+/// A one-argument function over whole arrays.
+#[derive(Debug)]
+struct Unary {
+    name: &'static str,
+    signature: Signature,
+    returns: DataType,
+    f: fn(&ArrayRef) -> Result<ArrayRef>,
+}
+
+impl Unary {
+    fn new(name: &'static str, returns: DataType, f: fn(&ArrayRef) -> Result<ArrayRef>) -> Self {
+        Unary {
+            name,
+            signature: Signature::any(1, Volatility::Immutable),
+            returns,
+            f,
+        }
+    }
+}
+
+impl PartialEq for Unary {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl Eq for Unary {}
+impl Hash for Unary {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state)
+    }
+}
+
+impl ScalarUDFImpl for Unary {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(self.returns.clone())
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let out = (self.f)(&arrays[0])?;
+        // A scalar argument gives a one-row array: hand back a scalar.
+        if args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)))
+        {
+            let scalar = datafusion::common::ScalarValue::try_from_array(&out, 0)?;
+            return Ok(ColumnarValue::Scalar(scalar));
+        }
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+fn log2_bucket_array(a: &ArrayRef) -> Result<ArrayRef> {
+    let out: Int64Array = match a.data_type() {
+        DataType::UInt64 => a
+            .as_primitive::<UInt64Type>()
+            .iter()
+            .map(|v| v.map(log2_bucket))
+            .collect(),
+        DataType::Null => Int64Array::new_null(a.len()),
+        t if t.is_integer() => {
+            let ints = cast(a, &DataType::Int64)?;
+            ints.as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.map(|v| log2_bucket(v.max(0) as u64)))
+                .collect()
+        }
+        t if t.is_floating()
+            || matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..)) =>
+        {
+            // Saturating float -> u64 conversion: negatives and NaN land in slot 0.
+            let floats = cast(a, &DataType::Float64)?;
+            floats
+                .as_primitive::<Float64Type>()
+                .iter()
+                .map(|v| v.map(|v| log2_bucket(v as u64)))
+                .collect()
+        }
+        t => return exec_err!("log2_bucket expects a number, got {t}"),
+    };
+    Ok(Arc::new(out))
+}
+
+fn strings(a: &ArrayRef, func: &str) -> Result<ArrayRef> {
+    match a.data_type() {
+        DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Dictionary(..)
+        | DataType::Null => Ok(cast(a, &DataType::Utf8)?),
+        t => exec_err!("{func} expects a string, got {t}"),
+    }
+}
+
+fn bio_flags_array(a: &ArrayRef) -> Result<ArrayRef> {
+    let s = strings(a, "bio_flags")?;
+    let out: StringArray = s
+        .as_string::<i32>()
+        .iter()
+        .map(|v| v.map(bio_flags_label))
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn errno_name_array(a: &ArrayRef) -> Result<ArrayRef> {
+    if !a.data_type().is_integer() && a.data_type() != &DataType::Null {
+        return exec_err!("errno_name expects an integer, got {}", a.data_type());
+    }
+    let ints = cast(a, &DataType::Int64)?;
+    let out: StringArray = ints
+        .as_primitive::<Int64Type>()
+        .iter()
+        .map(|v| v.map(errno_name))
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn join_args_array(a: &ArrayRef) -> Result<ArrayRef> {
+    let list = match a.data_type() {
+        DataType::List(_) => a.as_list::<i32>(),
+        t => return exec_err!("join_args expects a list of strings, got {t}"),
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for i in 0..list.len() {
+        if list.is_null(i) {
+            out.push(None);
+            continue;
+        }
+        let values = strings(&list.value(i), "join_args")?;
+        let parts: Vec<&str> = values.as_string::<i32>().iter().flatten().collect();
+        out.push(Some(parts.join(" ")));
+    }
+    Ok(Arc::new(StringArray::from(out)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log2_bucket;
+
+    #[test]
+    fn log2_slots_match_libbpf_tools() {
+        assert_eq!(log2_bucket(0), 0);
+        assert_eq!(log2_bucket(1), 0);
+        assert_eq!(log2_bucket(2), 1);
+        assert_eq!(log2_bucket(3), 1);
+        assert_eq!(log2_bucket(4), 2);
+        assert_eq!(log2_bucket(1023), 9);
+        assert_eq!(log2_bucket(1024), 10);
+        assert_eq!(log2_bucket(u64::MAX), 63);
+    }
+}
