@@ -51,12 +51,30 @@ enum Command {
         args: Vec<OsString>,
     },
     Biolatency(tools::biolatency::Args),
+    Biosnoop(tools::biosnoop::Args),
+    Biotop(tools::biotop::Args),
+    Bitesize(tools::bitesize::Args),
+    Iosched(tools::iosched::Args),
+    Bioerr(tools::bioerr::Args),
+    Seeksize(tools::seeksize::Args),
+    Biopattern(tools::biopattern::Args),
+    Execsnoop(tools::execsnoop::Args),
+    Exitsnoop(tools::exitsnoop::Args),
 }
 
 impl Command {
     fn tool(&self) -> Option<&dyn Tool> {
         match self {
             Command::Biolatency(a) => Some(a),
+            Command::Biosnoop(a) => Some(a),
+            Command::Biotop(a) => Some(a),
+            Command::Bitesize(a) => Some(a),
+            Command::Iosched(a) => Some(a),
+            Command::Bioerr(a) => Some(a),
+            Command::Seeksize(a) => Some(a),
+            Command::Biopattern(a) => Some(a),
+            Command::Execsnoop(a) => Some(a),
+            Command::Exitsnoop(a) => Some(a),
             _ => None,
         }
     }

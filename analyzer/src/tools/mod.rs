@@ -22,16 +22,16 @@ use crate::render::Rows;
 use crate::session::{Params, Session};
 use crate::window::{self, CaptureSpan, Window};
 
+pub mod bioerr;
 pub mod biolatency;
-// pub mod bioerr;
-// pub mod biopattern;
-// pub mod biosnoop;
-// pub mod biotop;
-// pub mod bitesize;
-// pub mod execsnoop;
-// pub mod exitsnoop;
-// pub mod iosched;
-// pub mod seeksize;
+pub mod biopattern;
+pub mod biosnoop;
+pub mod biotop;
+pub mod bitesize;
+pub mod execsnoop;
+pub mod exitsnoop;
+pub mod iosched;
+pub mod seeksize;
 
 /// What a tool is: its name, a one-line description, its query and its tables.
 #[derive(Debug)]
@@ -70,15 +70,15 @@ impl ToolDef {
 /// Every tool, in the order `retrace tools` lists them.
 pub static TOOLS: &[&ToolDef] = &[
     &biolatency::DEF,
-    // &biosnoop::DEF,
-    // &biotop::DEF,
-    // &bitesize::DEF,
-    // &iosched::DEF,
-    // &bioerr::DEF,
-    // &seeksize::DEF,
-    // &biopattern::DEF,
-    // &execsnoop::DEF,
-    // &exitsnoop::DEF,
+    &biosnoop::DEF,
+    &biotop::DEF,
+    &bitesize::DEF,
+    &iosched::DEF,
+    &bioerr::DEF,
+    &seeksize::DEF,
+    &biopattern::DEF,
+    &execsnoop::DEF,
+    &exitsnoop::DEF,
 ];
 
 /// Look a tool up by name.
