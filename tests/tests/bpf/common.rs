@@ -1,0 +1,146 @@
+//! Helpers shared by the BPF end-to-end tests: finding the binaries, deciding
+//! whether BPF tests can run here, recording, and running the analyzer.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The folder holding the workspace's binaries (target/debug).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/debug/deps/bpf-<hash> → target/debug
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("test executable lives in target/<profile>/deps")
+        .to_path_buf()
+}
+
+pub fn bin(name: &str) -> PathBuf {
+    let p = bin_dir().join(name);
+    assert!(
+        p.exists(),
+        "{} is missing: build the binaries first (cargo build --workspace --bins)",
+        p.display()
+    );
+    p
+}
+
+/// Whether BPF tests can run; prints why not. Panics when they cannot but
+/// RETRACE_REQUIRE_BPF=1 says they must.
+pub fn bpf_or_skip(test: &str) -> bool {
+    let required = std::env::var("RETRACE_REQUIRE_BPF").is_ok_and(|v| v == "1");
+    // SAFETY: geteuid has no preconditions.
+    let reason = if unsafe { libc::geteuid() } != 0 {
+        Some("not running as root")
+    } else if !Path::new("/sys/kernel/btf/vmlinux").exists() {
+        Some("kernel has no BTF (/sys/kernel/btf/vmlinux)")
+    } else {
+        None
+    };
+    match reason {
+        None => true,
+        Some(r) if required => panic!("{test}: BPF required (RETRACE_REQUIRE_BPF=1) but {r}"),
+        Some(r) => {
+            eprintln!("SKIP {test}: {r}");
+            false
+        }
+    }
+}
+
+/// Whether an external program needed by a test is installed (required under
+/// RETRACE_REQUIRE_BPF=1, where scripts/setup.sh installs it).
+pub fn have_program(test: &str, prog: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {prog}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var("RETRACE_REQUIRE_BPF").is_ok_and(|v| v == "1") {
+            panic!("{test}: {prog} is not installed");
+        }
+        eprintln!("SKIP {test}: {prog} is not installed");
+    }
+    found
+}
+
+/// A scratch folder for one test, removed at the end.
+pub fn scratch(test: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("retrace-e2e-{test}-"))
+        .tempdir_in("/var/tmp")
+        .expect("scratch folder")
+}
+
+/// Run retrace-record with these arguments; panics with its stderr on failure
+/// unless `expect_code` says which exit code to expect.
+pub fn record(args: &[&str], expect_code: i32) -> Output {
+    let out = Command::new(bin("retrace-record"))
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .expect("running retrace-record");
+    assert_eq!(
+        out.status.code(),
+        Some(expect_code),
+        "retrace-record {args:?} exited {:?}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Run `retrace ARGS` and return stdout; panics with stderr on failure.
+pub fn retrace(args: &[&str]) -> String {
+    let out = Command::new(bin("retrace"))
+        .args(args)
+        .output()
+        .expect("running retrace");
+    assert!(
+        out.status.success(),
+        "retrace {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// Run `retrace ARGS --json` and parse the array of rows.
+pub fn retrace_json(args: &[&str]) -> Vec<Value> {
+    let mut a = args.to_vec();
+    a.push("--json");
+    let text = retrace(&a);
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Array(rows)) => rows,
+        other => panic!("retrace {a:?}: expected a JSON array, got {other:?} from:\n{text}"),
+    }
+}
+
+/// Rows of an SQL query over a capture.
+pub fn sql(cap: &Path, query: &str) -> Vec<Value> {
+    retrace_json(&["sql", cap.to_str().unwrap(), query])
+}
+
+/// One integer from an SQL query returning a single row with column `n`.
+pub fn sql_count(cap: &Path, query: &str) -> u64 {
+    let rows = sql(cap, query);
+    rows.first()
+        .and_then(|r| r.get("n"))
+        .and_then(Value::as_u64)
+        .unwrap_or_else(|| panic!("{query}: no integer `n` in {rows:?}"))
+}
+
+pub fn manifest(cap: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(cap.join("manifest.json")).unwrap()).unwrap()
+}
+
+pub fn u64_of(row: &Value, key: &str) -> u64 {
+    row.get(key)
+        .and_then(Value::as_u64)
+        .unwrap_or_else(|| panic!("no integer {key:?} in {row}"))
+}
+
+pub fn str_of<'a>(row: &'a Value, key: &str) -> &'a str {
+    row.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no string {key:?} in {row}"))
+}
