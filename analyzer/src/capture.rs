@@ -155,7 +155,13 @@ impl Capture {
             if self.segments(table)?.is_empty() {
                 Arc::new(MemTable::try_new(schema, vec![vec![]])?)
             } else {
-                let dir = std::path::absolute(self.dir.join(table.name))?;
+                // Canonical: the object store refuses `..` segments, and resolving
+                // symlinks here keeps every segment under one root.
+                let dir = self.dir.join(table.name);
+                let dir = dir.canonicalize().map_err(|e| Error::Capture {
+                    path: dir.clone(),
+                    problem: e.to_string(),
+                })?;
                 let url = url::Url::from_directory_path(&dir).map_err(|()| Error::Capture {
                     path: dir.clone(),
                     problem: "cannot be expressed as a file URL".into(),

@@ -150,9 +150,28 @@ impl Session {
             .with_allow_dml(false)
             .with_allow_statements(false);
         let df = self.ctx.sql_with_options(sql, options).await?;
-        let df = df.with_param_values(params.to_param_values())?;
+        let df = df
+            .with_param_values(params.to_param_values())
+            .map_err(unbound_parameter)?;
         let schema = df.schema().inner().clone();
         let batches = df.collect().await?;
         Ok(QueryResult { schema, batches })
+    }
+}
+
+/// Turn DataFusion's "no value for placeholder" into advice on how to bind it.
+fn unbound_parameter(e: datafusion::error::DataFusionError) -> Error {
+    let text = e.to_string();
+    match text.split("placeholder with name $").nth(1) {
+        Some(rest) => {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            Error::Usage(format!(
+                "query parameter ${name} has no value (bind it with --param {name}=VALUE)"
+            ))
+        }
+        None => Error::Query(e),
     }
 }

@@ -60,13 +60,6 @@ pub fn resolve(
         None => span.end_ns as i128,
     };
     let length = fmt_secs(span.end_ns.saturating_sub(span.start_ns));
-    if start >= end {
-        return Err(Error::Usage(format!(
-            "empty time window: --since {} is not before --until {}",
-            since.unwrap_or("(capture start)"),
-            until.unwrap_or("(capture end)")
-        )));
-    }
     if start >= span.end_ns as i128 {
         return Err(Error::Usage(format!(
             "--since {} is after the end of the capture (it spans 0s..{length})",
@@ -77,6 +70,13 @@ pub fn resolve(
         return Err(Error::Usage(format!(
             "--until {} is before the start of the capture (it spans 0s..{length})",
             until.unwrap_or_default()
+        )));
+    }
+    if start >= end {
+        return Err(Error::Usage(format!(
+            "empty time window: --since {} is not before --until {}",
+            since.unwrap_or("(capture start)"),
+            until.unwrap_or("(capture end)")
         )));
     }
     let start_ns = start.max(span.start_ns as i128) as u64;

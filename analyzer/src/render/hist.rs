@@ -59,3 +59,59 @@ pub fn slots_from_pairs(pairs: impl IntoIterator<Item = (u64, u64)>) -> Vec<u64>
     }
     vals
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(vals: &[u64], unit: &str) -> String {
+        let mut out = Vec::new();
+        print_log2_hist(&mut out, vals, unit).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn empty_histogram_prints_nothing() {
+        assert_eq!(render(&[], "usecs"), "");
+        assert_eq!(render(&[0, 0, 0], "usecs"), "");
+    }
+
+    #[test]
+    fn narrow_histogram() {
+        assert_eq!(
+            render(&[1, 0, 3], "msecs"),
+            "     msecs               : count    distribution
+         0 -> 1          : 1        |*************                           |
+         2 -> 3          : 0        |                                        |
+         4 -> 7          : 3        |****************************************|
+"
+        );
+    }
+
+    #[test]
+    fn wide_histogram_beyond_slot_32() {
+        let mut vals = vec![0; 34];
+        vals[0] = 2;
+        vals[33] = 1;
+        let text = render(&vals, "nsecs");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 35);
+        assert_eq!(
+            lines[0],
+            "               nsecs                         : count    distribution"
+        );
+        assert_eq!(
+            lines[1],
+            "                   0 -> 1                    : 2        |********************|"
+        );
+        assert_eq!(
+            lines[34],
+            "          8589934592 -> 17179869183          : 1        |**********          |"
+        );
+    }
+
+    #[test]
+    fn pairs_fold_into_slots() {
+        assert_eq!(slots_from_pairs([(2, 5), (0, 1), (2, 1)]), vec![1, 0, 6]);
+    }
+}

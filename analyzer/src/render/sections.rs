@@ -72,6 +72,9 @@ pub fn for_each_interval<'a>(
     Ok(())
 }
 
+/// A section header (None: no header) and its (slot, count) pairs.
+type Section = (Option<String>, Vec<(u64, u64)>);
+
 /// Print one log2 histogram per section of `rows` (columns `bucket`, `count`), in the
 /// order sections first appear; `label` gives a section's header line (None: no
 /// header, for a tool without sections).
@@ -82,7 +85,7 @@ pub fn print_hist_sections(
     val_type: &str,
     label: &dyn Fn(&Row<'_>) -> Option<String>,
 ) -> io::Result<()> {
-    let mut sections: Vec<(Option<String>, Vec<(u64, u64)>)> = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
     for row in rows {
         let key = label(row);
         let pair = (row.u64("bucket"), row.u64("count"));

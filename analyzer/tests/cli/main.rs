@@ -1,0 +1,13 @@
+//! Integration tests of the `retrace` binary over the committed fixture captures
+//! (`fixtures/basic`, made by `fixtures/make.sh`) and small captures written here.
+//! Each tool's JSON output is checked against values computed independently from the
+//! raw Parquet rows; text output is compared exactly with snapshots.
+
+mod support;
+
+mod bio_tools;
+mod cli_errors;
+mod proc_tools;
+mod render_snapshots;
+mod sql;
+mod time_window;
