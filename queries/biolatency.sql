@@ -27,8 +27,12 @@ FROM (
         CASE WHEN $per_disk THEN disk END AS disk,
         CASE WHEN $per_flag THEN bio_flags(rwbs) END AS flags,
         log2_bucket(
-            (ts_complete_ns - CASE WHEN $queued THEN coalesce(ts_insert_ns, ts_issue_ns)
-                                   ELSE ts_issue_ns END) / $unit_ns
+            greatest(
+                CAST(ts_complete_ns AS BIGINT)
+                - CAST(CASE WHEN $queued THEN coalesce(ts_insert_ns, ts_issue_ns)
+                            ELSE ts_issue_ns END AS BIGINT),
+                0
+            ) / CAST($unit_ns AS BIGINT)
         ) AS bucket
     FROM block_io
     WHERE ts_complete_ns >= $start_ns AND ts_complete_ns < $end_ns

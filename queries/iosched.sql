@@ -21,7 +21,8 @@ FROM (
         (ts_complete_ns - $start_ns) / $interval_ns AS interval_index,
         disk,
         log2_bucket(
-            greatest(CAST(ts_issue_ns AS BIGINT) - CAST(ts_insert_ns AS BIGINT), 0) / $unit_ns
+            greatest(CAST(ts_issue_ns AS BIGINT) - CAST(ts_insert_ns AS BIGINT), 0)
+                / CAST($unit_ns AS BIGINT)
         ) AS bucket
     FROM block_io
     WHERE ts_complete_ns >= $start_ns AND ts_complete_ns < $end_ns

@@ -3,8 +3,11 @@
 //! CSV (header + rows). Tools render their own text and use JSON/CSV from here.
 
 use std::io::Write;
+use std::sync::Arc;
 
-use arrow::array::RecordBatch;
+use arrow::array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Schema};
+use arrow::util::display::{ArrayFormatter, FormatOptions};
 use arrow::util::pretty::pretty_format_batches;
 
 use crate::error::Result;
@@ -63,13 +66,40 @@ pub fn write_csv(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
         .with_header(true)
         .build(&mut *out);
     if result.batches.iter().all(|b| b.num_rows() == 0) {
-        writer.write(&RecordBatch::new_empty(result.schema.clone()))?;
+        let empty = RecordBatch::new_empty(result.schema.clone());
+        writer.write(&flatten_nested(&empty)?)?;
     } else {
         for batch in result.batches.iter().filter(|b| b.num_rows() > 0) {
-            writer.write(batch)?;
+            writer.write(&flatten_nested(batch)?)?;
         }
     }
     Ok(())
+}
+
+/// CSV has no lists or structs: print such columns as their text form (`[a, b]`).
+fn flatten_nested(batch: &RecordBatch) -> Result<RecordBatch> {
+    if !batch.columns().iter().any(|c| c.data_type().is_nested()) {
+        return Ok(batch.clone());
+    }
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (field, col) in batch.schema().fields().iter().zip(batch.columns()) {
+        if col.data_type().is_nested() {
+            let fmt = ArrayFormatter::try_new(col.as_ref(), &FormatOptions::default())?;
+            let text: StringArray = (0..col.len())
+                .map(|i| (!col.is_null(i)).then(|| fmt.value(i).to_string()))
+                .collect();
+            fields.push(Field::new(field.name(), DataType::Utf8, true));
+            columns.push(Arc::new(text));
+        } else {
+            fields.push(field.as_ref().clone());
+            columns.push(col.clone());
+        }
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }
 
 /// Write the rows as a text table (header even when there are no rows).
