@@ -28,7 +28,7 @@ FROM (
         avg(lat_ns) / 1e6 AS avg_ms,
         row_number() OVER (
             PARTITION BY interval_index
-            ORDER BY sum(bytes) DESC, count(*) DESC, pid, disk, d
+            ORDER BY sum(bytes) DESC, count(*) DESC, pid, comm, maj, min, d
         ) AS rank
     FROM (
         SELECT

@@ -7,7 +7,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use retrace::tools::{self, Tool};
 use retrace::{info, record, sql, Capture};
 
@@ -105,6 +105,22 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace
     Ok(())
 }
 
+/// Parse the command line; each tool's `--help` ends with the columns of its query
+/// (from the header of `queries/<tool>.sql`).
+fn parse_args() -> Result<Cli, clap::Error> {
+    let mut cmd = Cli::command();
+    for def in tools::TOOLS {
+        let help = format!(
+            "Columns of --json / --csv output (see `--show-sql`; tables: {}):\n{}",
+            def.tables.join(", "),
+            def.columns_doc()
+        );
+        cmd = cmd.mut_subcommand(def.name, |sc| sc.after_help(help));
+    }
+    let matches = cmd.try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// An error and its causes on one line, skipping causes whose text the message
 /// already holds.
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -121,7 +137,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -46,6 +46,27 @@ pub struct ToolDef {
 }
 
 impl ToolDef {
+    /// The `Columns:` part of the query's header comment, for `--help`: what each
+    /// column of `--json` / `--csv` output means.
+    pub fn columns_doc(&self) -> String {
+        let mut lines = Vec::new();
+        let mut inside = false;
+        for line in self.sql.lines() {
+            let Some(comment) = line.strip_prefix("--") else {
+                break;
+            };
+            if comment.trim() == "Columns:" {
+                inside = true;
+            } else if inside {
+                if comment.trim().is_empty() {
+                    break;
+                }
+                lines.push(comment.trim_end());
+            }
+        }
+        lines.join("\n")
+    }
+
     /// The recorder sources this tool needs, in table order, without repeats.
     pub fn sources(&self) -> Vec<&'static str> {
         let mut sources = Vec::new();
@@ -202,6 +223,13 @@ pub async fn run(tool: &dyn Tool, out: &mut dyn Write, err: &mut dyn Write) -> R
                 span,
                 window,
             };
+            if rows.is_empty() {
+                writeln!(
+                    err,
+                    "retrace: {}: no matching events in the selected time window",
+                    def.name
+                )?;
+            }
             tool.render(&rows, &cx, out)?;
             if !warnings.is_empty() && !rows.is_empty() {
                 writeln!(out)?;
@@ -259,4 +287,40 @@ pub fn print_tools(capture: Option<&Capture>, out: &mut dyn Write) -> Result<()>
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TOOLS;
+
+    /// Every `$parameter` a query uses is documented in its header comment.
+    #[test]
+    fn queries_document_their_parameters() {
+        for def in TOOLS {
+            let (header, body): (Vec<&str>, Vec<&str>) = def
+                .sql
+                .lines()
+                .partition(|l| l.trim_start().starts_with("--"));
+            let header = header.join("\n");
+            let body = body.join("\n");
+            assert!(header.contains("Tables:"), "{}: no Tables:", def.name);
+            assert!(!def.columns_doc().is_empty(), "{}: no Columns:", def.name);
+            for (i, _) in body.match_indices('$') {
+                let name: String = body[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(
+                    header.contains(&format!("${name}")),
+                    "{}: ${name} is not documented",
+                    def.name
+                );
+            }
+            assert!(
+                def.sql.starts_with(&format!("-- {}:", def.name)),
+                "{}: header must start with the tool name",
+                def.name
+            );
+        }
+    }
 }

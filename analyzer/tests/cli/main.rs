@@ -7,6 +7,7 @@ mod support;
 
 mod bio_tools;
 mod cli_errors;
+mod docs;
 mod proc_tools;
 mod render_snapshots;
 mod sql;
