@@ -8,7 +8,7 @@ use libbpf_rs::OpenObject;
 use retrace_recorder_bpf::disk::{DiskSkel, DiskSkelBuilder};
 use retrace_schema::manifest::ProbeAttach;
 
-use super::{comm_filter_bytes, loaded_object, Attach, Options, Running};
+use super::{comm_filter_bytes, load_preferred, loaded_object, Attach, Options, Running};
 use crate::rings;
 
 const PROBES: &[&str] = &["block_rq_insert", "block_rq_issue", "block_rq_complete"];
@@ -57,17 +57,7 @@ fn load(attach: Attach, opts: &Options) -> Result<DiskSkel<'static>> {
 
 pub fn start(opts: &Options) -> Result<Running> {
     // tp_btf first; raw_tp where BTF-typed tracepoints are missing (kernels < 5.5).
-    let (mut skel, attach) = match load(Attach::TpBtf, opts) {
-        Ok(s) => (s, Attach::TpBtf),
-        Err(first) => match load(Attach::RawTp, opts) {
-            Ok(s) => (s, Attach::RawTp),
-            Err(second) => {
-                return Err(second.context(format!(
-                    "loading block tracepoints (tp_btf failed too: {first:#})"
-                )))
-            }
-        },
-    };
+    let (mut skel, attach) = load_preferred(|a| load(a, opts), "block tracepoints")?;
     let rings = rings::install(&skel.maps.rings, opts.cpus, opts.ring_bytes, "disk")?;
     skel.attach().context("attaching the block tracepoints")?;
     Ok(Running {

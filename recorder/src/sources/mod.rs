@@ -99,3 +99,17 @@ impl Attach {
         }
     }
 }
+
+/// Load an object with tp_btf programs, else with raw_tp ones (kernels before 5.5
+/// have no BTF-typed tracepoints); say which, or why neither loaded.
+pub fn load_preferred<T>(load: impl Fn(Attach) -> Result<T>, what: &str) -> Result<(T, Attach)> {
+    match load(Attach::TpBtf) {
+        Ok(t) => Ok((t, Attach::TpBtf)),
+        Err(first) => match load(Attach::RawTp) {
+            Ok(t) => Ok((t, Attach::RawTp)),
+            Err(second) => {
+                Err(second.context(format!("loading {what} (tp_btf failed too: {first:#})")))
+            }
+        },
+    }
+}

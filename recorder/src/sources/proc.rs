@@ -10,7 +10,7 @@ use libbpf_rs::OpenObject;
 use retrace_recorder_bpf::proc::{ProcSkel, ProcSkelBuilder};
 use retrace_schema::manifest::ProbeAttach;
 
-use super::{comm_filter_bytes, loaded_object, Attach, Options, Running};
+use super::{comm_filter_bytes, load_preferred, loaded_object, Attach, Options, Running};
 use crate::rings;
 
 loaded_object!(ProcSkel<'static>);
@@ -38,17 +38,7 @@ fn load(attach: Attach, opts: &Options) -> Result<ProcSkel<'static>> {
 
 pub fn start(opts: &Options) -> Result<Running> {
     crate::tracefs::ensure_mounted()?;
-    let (mut skel, attach) = match load(Attach::TpBtf, opts) {
-        Ok(s) => (s, Attach::TpBtf),
-        Err(first) => match load(Attach::RawTp, opts) {
-            Ok(s) => (s, Attach::RawTp),
-            Err(second) => {
-                return Err(second.context(format!(
-                    "loading process tracepoints (tp_btf failed too: {first:#})"
-                )))
-            }
-        },
-    };
+    let (mut skel, attach) = load_preferred(|a| load(a, opts), "process tracepoints")?;
     let rings = rings::install(&skel.maps.rings, opts.cpus, opts.ring_bytes, "proc")?;
     skel.attach().context("attaching the process tracepoints")?;
     let mut probes: Vec<ProbeAttach> = [

@@ -13,7 +13,7 @@ const TOOLS: &[&[&str]] = &[
     &["bitesize"],
     &["biotop"],
     &["execsnoop", "-x"],
-    &["exitsnoop", "-t"],
+    &["exitsnoop", "-T"],
 ];
 
 fn run_as(user: Option<u32>, exe: &std::path::Path, args: &[&str]) -> String {
