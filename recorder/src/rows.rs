@@ -1,6 +1,7 @@
 //! Decoding ring-buffer records into per-table Arrow builders. One builder set per
 //! table; `take_full` / `take_all` hand finished batches to the writer.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -16,14 +17,12 @@ const BATCH_BYTES: usize = 4 << 20;
 /// ... or once it holds this many rows.
 const BATCH_ROWS: usize = 64 * 1024;
 
-/// Bytes up to the first NUL, as text.
-fn c_str(raw: &[i8]) -> String {
-    let bytes: Vec<u8> = raw
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect();
-    String::from_utf8_lossy(&bytes).into_owned()
+/// Bytes up to the first NUL, as text (borrowed unless it must be repaired).
+fn c_str(raw: &[i8]) -> Cow<'_, str> {
+    // SAFETY: i8 and u8 have the same size and alignment.
+    let bytes: &[u8] = unsafe { std::slice::from_raw_parts(raw.as_ptr().cast(), raw.len()) };
+    let end = bytes.iter().position(|&c| c == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end])
 }
 
 /// Kernel block status (blk_status_t) to the negative errno the kernel reports for
@@ -100,8 +99,7 @@ impl BlockIoRows {
         let (major, minor) = (r.dev >> 20, r.dev & ((1 << 20) - 1));
         self.major.append_value(major);
         self.minor.append_value(minor);
-        let name = self.disks.name(major, minor).to_string();
-        self.disk.append_value(name);
+        self.disk.append_value(self.disks.name(major, minor));
         self.sector.append_value(r.sector);
         self.bytes.append_value(r.bytes);
         self.rwbs.append_value(c_str(&r.rwbs));
