@@ -42,6 +42,32 @@ pub struct Args {
     #[arg(long, default_value = "60s", value_parser = parse_segment)]
     pub segment: Segment,
 
+    /// Stop recording once the capture holds this many bytes (e.g. 500M, 2G).
+    /// Checked as segments are written: the capture may exceed it by at most the
+    /// data of one flush (about a second of events).
+    #[arg(long, value_parser = parse_size, value_name = "SIZE")]
+    pub max_size: Option<u64>,
+
+    /// Flight-recorder mode: record until stopped, keeping only the newest closed
+    /// segments within SIZE (oldest deleted; the open segments come on top).
+    /// Send SIGUSR1 to copy the current window into OUTPUT.snapshot-N, a complete
+    /// capture, without stopping. Use a short --segment (e.g. 10s) with it.
+    #[arg(long, value_parser = parse_size, value_name = "SIZE", conflicts_with = "max_size")]
+    pub ring: Option<u64>,
+
+    /// Overhead guard: when the recorder itself uses more than PCT percent of one
+    /// CPU for 3 seconds running, stop its busiest source (recorded in the
+    /// manifest) rather than load the host further.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub max_cpu: Option<f64>,
+
+    /// Redact sensitive fields at record time, comma separated: `args` (exec
+    /// arguments and /proc command lines after argv[0]), `paths` (the folders of
+    /// exec'd files), `addrs` (stack addresses; no source of this version records
+    /// any). Values become keyed hashes, equal within one capture only.
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
+    pub redact: Vec<String>,
+
     /// Size of each per-CPU ring buffer (e.g. 1M); rounded up to a power of two.
     /// Default: 64 MiB divided among the CPUs, 256 KiB to 4 MiB each.
     #[arg(long, value_parser = parse_size)]
@@ -90,6 +116,17 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err("duration must be more than zero".into());
     }
     Ok(d)
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("invalid percentage {s:?} (e.g. 5, 2.5)"))?;
+    if v <= 0.0 {
+        return Err("percentage must be more than zero".into());
+    }
+    Ok(v)
 }
 
 pub fn parse_size(s: &str) -> Result<u64, String> {

@@ -3,15 +3,18 @@
 
 mod child;
 mod cli;
+mod guard;
 mod host;
 mod pipeline;
 mod procfs;
 mod progress;
+mod redact;
 mod rings;
 mod rows;
 mod sources;
 mod tracefs;
 mod workload;
+mod writer_thread;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -41,6 +44,19 @@ fn run(args: cli::Args) -> Result<ExitCode> {
         signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)
             .context("installing signal handlers")?;
     }
+    let snapshots = Arc::new(AtomicUsize::new(0));
+    {
+        // Each SIGUSR1 asks for one more snapshot.
+        let s = snapshots.clone();
+        // SAFETY: the handler only does an atomic increment (async-signal-safe).
+        unsafe {
+            signal_hook::low_level::register(libc::SIGUSR1, move || {
+                s.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            })
+        }
+        .context("installing the SIGUSR1 handler")?;
+    }
+    let redact = redact::Redact::parse(&args.redact)?;
     let cpus = rings::possible_cpus()?;
     let output = args.output.clone().unwrap_or_else(default_output);
     let segment = match args.segment {
@@ -71,6 +87,11 @@ fn run(args: cli::Args) -> Result<ExitCode> {
         command: args.command.clone(),
         command_line: std::env::args().collect(),
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        max_size: args.max_size,
+        ring: args.ring,
+        max_cpu: args.max_cpu,
+        redact,
+        snapshots,
         workload_dir: args.workload.as_ref().map(|_| {
             std::env::var_os("TMPDIR")
                 .map(PathBuf::from)

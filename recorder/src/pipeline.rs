@@ -6,27 +6,31 @@
 //! writer falls behind, the poller blocks, the rings fill, and the kernel counts
 //! the drops, so memory stays bounded and loss is counted, never silent.
 
-use std::cell::RefCell;
-use std::path::PathBuf;
+use std::cell::{Cell, RefCell};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
-use arrow::array::RecordBatch;
 use libbpf_rs::RingBufferBuilder;
-use retrace_schema::manifest::{ChildCommand, Filters, Manifest, SourceState, SourceStatus};
-use retrace_schema::tables::{self, Table, PROCESS_SNAPSHOT};
+use retrace_schema::manifest::{
+    ChildCommand, Filters, Manifest, ShedSource, SourceState, SourceStatus,
+};
+use retrace_schema::tables::{self, PROCESS_SNAPSHOT};
 use retrace_schema::writer::{create_capture_dir, CaptureWriter, SegmentPolicy};
 
 use crate::child::Launched;
+use crate::guard::{self, CpuGuard};
 use crate::host;
 use crate::progress::Progress;
+use crate::redact::Redact;
 use crate::rows::Rows;
 use crate::sources::{self, Running};
+use crate::writer_thread::{self, Limits, Msg, Shared};
 
 /// How often the rings are drained.
 const DRAIN_EVERY: Duration = Duration::from_millis(10);
@@ -47,6 +51,15 @@ pub struct Config {
     pub progress: bool,
     /// Run the built-in disk workload (scratch file in this folder) while recording.
     pub workload_dir: Option<PathBuf>,
+    /// `--max-size`: stop once the capture holds this many bytes.
+    pub max_size: Option<u64>,
+    /// `--ring`: flight-recorder mode, keep the newest segments within this size.
+    pub ring: Option<u64>,
+    /// `--max-cpu`: shed sources when the recorder uses more than this % of a CPU.
+    pub max_cpu: Option<f64>,
+    pub redact: Redact,
+    /// Signal numbers that ask for a snapshot are counted here (SIGUSR1).
+    pub snapshots: Arc<AtomicUsize>,
 }
 
 /// How a recording ended.
@@ -56,13 +69,8 @@ pub struct Outcome {
     pub child_status: Option<i32>,
 }
 
-enum Msg {
-    Batch(&'static Table, RecordBatch),
-    Lost(Vec<(String, u64)>),
-}
-
 fn base_manifest(cfg: &Config) -> Manifest {
-    Manifest {
+    let mut m = Manifest {
         format_version: retrace_schema::FORMAT_VERSION,
         retrace_version: env!("CARGO_PKG_VERSION").to_string(),
         command_line: cfg.command_line.clone(),
@@ -77,8 +85,15 @@ fn base_manifest(cfg: &Config) -> Manifest {
         tables: Default::default(),
         command: None,
         ended_by: None,
+        recording: Default::default(),
         complete: false,
-    }
+    };
+    let r = &mut m.recording;
+    r.max_size_bytes = cfg.max_size;
+    r.segment_max_age_ns = cfg.segment.max_age.map(|d| d.as_nanos() as u64);
+    r.redacted = cfg.redact.names();
+    r.max_cpu_percent = cfg.max_cpu;
+    m
 }
 
 /// Start the requested sources. A source that cannot run is reported in the
@@ -117,53 +132,26 @@ fn start_sources(cfg: &Config) -> Result<(Vec<Running>, Vec<SourceStatus>)> {
     Ok((running, statuses))
 }
 
-/// The writer thread: owns the capture, writes batches, rotates segments.
-fn writer_loop(
-    mut writer: CaptureWriter,
-    rx: Receiver<Msg>,
-    bytes: Arc<AtomicU64>,
-) -> Result<CaptureWriter> {
-    loop {
-        match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(Msg::Batch(table, batch)) => writer.write(table, &batch)?,
-            Ok(Msg::Lost(counts)) => {
-                for (name, n) in counts {
-                    if let Some(s) = writer
-                        .manifest_mut()
-                        .sources
-                        .iter_mut()
-                        .find(|s| s.name == name)
-                    {
-                        s.lost_events = n;
-                    }
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Ok(writer),
-        }
-        // An incomplete capture's manifest says up to when its segments reach.
-        writer.manifest_mut().clock_end = Some(host::clock_pair());
-        writer.tick()?;
-        bytes.store(writer.bytes_written(), Ordering::Relaxed);
-    }
-}
-
 /// Why the loop stopped.
 fn stop_reason(
     signal: &AtomicUsize,
     started: Instant,
-    duration: Option<Duration>,
+    cfg: &Config,
     child: Option<&Launched>,
+    shared: &Shared,
 ) -> Option<String> {
     let sig = signal.load(Ordering::SeqCst);
     if sig != 0 {
         return Some(format!("signal {}", signal_name(sig as i32)));
     }
-    if duration.is_some_and(|d| started.elapsed() >= d) {
+    if cfg.duration.is_some_and(|d| started.elapsed() >= d) {
         return Some("duration".into());
     }
     if child.is_some_and(|c| c.exited()) {
         return Some("command exited".into());
+    }
+    if shared.size_limit_hit.load(Ordering::SeqCst) {
+        return Some("max-size".into());
     }
     None
 }
@@ -181,7 +169,36 @@ fn send(tx: &SyncSender<Msg>, msg: Msg) -> Result<()> {
     tx.send(msg).map_err(|_| anyhow!("the writer stopped"))
 }
 
-/// Record until the duration passes, a signal arrives, or the command exits.
+/// Where the n-th SIGUSR1 snapshot goes: next to the capture.
+fn snapshot_path(output: &Path, n: usize) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "capture".into());
+    output.with_file_name(format!("{name}.snapshot-{n}"))
+}
+
+/// The source with the most events since the last check, among those still on.
+fn busiest(
+    running: &[Running],
+    counts: &[Rc<Cell<u64>>],
+    last: &mut [u64],
+    shed: &[bool],
+) -> Option<usize> {
+    let mut best: Option<(u64, usize)> = None;
+    for (i, c) in counts.iter().enumerate() {
+        let delta = c.get() - last[i];
+        last[i] = c.get();
+        if !shed[i] && best.is_none_or(|(d, _)| delta > d) {
+            best = Some((delta, i));
+        }
+    }
+    let _ = running;
+    best.map(|(_, i)| i)
+}
+
+/// Record until the duration passes, a signal arrives, the command exits, or the
+/// size limit is reached.
 pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     for s in &cfg.sources {
         if !sources::KNOWN.iter().any(|(k, _)| k == s) {
@@ -199,35 +216,49 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     manifest.sources = statuses;
     let mut writer = CaptureWriter::create(&cfg.output, manifest, cfg.segment)
         .with_context(|| format!("creating the capture in {}", cfg.output.display()))?;
+    if let Some(ring) = cfg.ring {
+        writer.set_ring_limit(ring);
+    }
     for r in &running {
         for t in tables::tables_of_source(r.name) {
             writer.add_table(t)?;
         }
     }
     if running.iter().any(|r| r.name == "proc") {
-        writer.write(
-            &PROCESS_SNAPSHOT,
-            &crate::procfs::snapshot(host::monotonic_ns()),
-        )?;
+        let snap = crate::procfs::snapshot(host::monotonic_ns(), &cfg.redact);
+        writer.write(&PROCESS_SNAPSHOT, &snap)?;
     }
 
-    let bytes = Arc::new(AtomicU64::new(0));
+    let shared = Arc::new(Shared::default());
     let (tx, rx) = sync_channel::<Msg>(QUEUE_BATCHES);
-    let writer_bytes = bytes.clone();
+    let limits = Limits {
+        max_size: cfg.max_size,
+        delay_per_batch: std::env::var("RETRACE_DEBUG_WRITER_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_millis),
+    };
+    let writer_shared = shared.clone();
     let writer_thread = thread::Builder::new()
         .name("writer".into())
-        .spawn(move || writer_loop(writer, rx, writer_bytes))?;
+        .spawn(move || writer_thread::run(writer, rx, limits, writer_shared))?;
 
-    let rows = Rc::new(RefCell::new(Rows::default()));
+    let rows = Rc::new(RefCell::new(Rows::new(cfg.redact.clone())));
+    // Events per source, for the overhead guard.
+    let counts: Vec<Rc<Cell<u64>>> = running.iter().map(|_| Rc::new(Cell::new(0))).collect();
     let mut rings = Vec::new();
-    for r in &mut running {
-        rings.append(&mut r.rings);
+    for (i, r) in running.iter_mut().enumerate() {
+        for ring in r.rings.drain(..) {
+            rings.push((i, ring));
+        }
     }
     let mut builder = RingBufferBuilder::new();
-    for ring in &rings {
+    for (i, ring) in &rings {
         let rows = rows.clone();
+        let count = counts[*i].clone();
         builder.add(ring, move |data: &[u8]| {
             rows.borrow_mut().push_record(data);
+            count.set(count.get() + 1);
             0
         })?;
     }
@@ -254,10 +285,15 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
             .map(|r| (r.name.to_string(), r.object.lost_events()))
             .collect()
     };
+    let mut guard = cfg.max_cpu.map(CpuGuard::new);
+    let mut shed = vec![false; running.len()];
+    let mut shed_log: Vec<ShedSource> = Vec::new();
+    let mut last_counts = vec![0u64; running.len()];
+    let mut snapshots_taken = 0usize;
 
     let mut result: Result<()> = Ok(());
     let ended_by = loop {
-        if let Some(why) = stop_reason(&signal, started, cfg.duration, child.as_ref()) {
+        if let Some(why) = stop_reason(&signal, started, &cfg, child.as_ref(), &shared) {
             break why;
         }
         // Wakes early only when a ring is past half full (BPF_RB_FORCE_WAKEUP).
@@ -271,27 +307,55 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         if flush {
             due.extend(rows.borrow_mut().take_all());
         }
-        if let Err(e) = due
-            .into_iter()
-            .try_for_each(|(t, b)| send(&tx, Msg::Batch(t, b)))
-        {
-            result = Err(e);
-            break "error".into();
+        let mut msgs: Vec<Msg> = due.into_iter().map(|(t, b)| Msg::Batch(t, b)).collect();
+        let wanted = cfg.snapshots.load(Ordering::SeqCst);
+        if wanted > snapshots_taken {
+            snapshots_taken = wanted;
+            msgs.extend(
+                rows.borrow_mut()
+                    .take_all()
+                    .into_iter()
+                    .map(|(t, b)| Msg::Batch(t, b)),
+            );
+            msgs.push(Msg::Snapshot(snapshot_path(&cfg.output, wanted)));
         }
         if flush {
             last_flush = Instant::now();
             let lost = lost_of(&running);
             let total: u64 = lost.iter().map(|l| l.1).sum();
-            if send(&tx, Msg::Lost(lost)).is_err() {
-                result = Err(anyhow!("the writer stopped"));
-                break "error".into();
-            }
+            msgs.push(Msg::Lost(lost));
             progress.update(
                 started.elapsed(),
                 rows.borrow().events,
-                bytes.load(Ordering::Relaxed),
+                shared.bytes.load(Ordering::Relaxed),
                 total,
             );
+            if let Some(pct) = guard.as_mut().and_then(CpuGuard::check) {
+                if let Some(i) = busiest(&running, &counts, &mut last_counts, &shed) {
+                    running[i].object.detach();
+                    shed[i] = true;
+                    let reason = format!(
+                        "recorder used {pct:.1}% CPU, over --max-cpu {:.1}%",
+                        cfg.max_cpu.unwrap_or(0.0)
+                    );
+                    eprintln!(
+                        "retrace-record: warning: shedding source {}: {reason}",
+                        running[i].name
+                    );
+                    shed_log.push(ShedSource {
+                        source: running[i].name.to_string(),
+                        at_monotonic_ns: host::monotonic_ns(),
+                        reason,
+                    });
+                }
+            }
+        }
+        if let Err(e) = msgs.into_iter().try_for_each(|m| send(&tx, m)) {
+            result = Err(e);
+            break "error".into();
+        }
+        if shed.iter().all(|s| *s) {
+            break "max-cpu: every source shed".into();
         }
     };
 
@@ -302,9 +366,8 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     }
     let _ = rb.consume();
     let final_lost = lost_of(&running);
-    let mut tail = rows.borrow_mut().take_all();
     if result.is_ok() {
-        for (t, b) in tail.drain(..) {
+        for (t, b) in rows.borrow_mut().take_all() {
             if let Err(e) = send(&tx, Msg::Batch(t, b)) {
                 result = Err(e);
                 break;
@@ -317,26 +380,29 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     let writer = writer_thread
         .join()
         .map_err(|_| anyhow!("the writer thread panicked"))?;
-    let mut writer = match (writer, result) {
+    let writer = match (writer, result) {
         (Ok(w), Ok(())) => w,
         (Err(e), _) => return Err(e.context("writing the capture")),
         (Ok(_), Err(e)) => return Err(e),
     };
     let child_status = child.as_ref().and_then(|c| c.status());
-    let m = writer.manifest_mut();
-    for (name, n) in final_lost {
-        if let Some(s) = m.sources.iter_mut().find(|s| s.name == name) {
-            s.lost_events = n;
+    let manifest = writer_thread::finish(writer, |m| {
+        for (name, n) in final_lost {
+            if let Some(s) = m.sources.iter_mut().find(|s| s.name == name) {
+                s.lost_events = n;
+            }
         }
-    }
-    m.clock_end = Some(host::clock_pair());
-    m.ended_by = Some(ended_by);
-    m.command = child.as_ref().map(|c| ChildCommand {
-        argv: c.argv.clone(),
-        pid: c.pid,
-        exit_status: c.status(),
-    });
-    let manifest = writer.finish()?;
+        m.clock_end = Some(host::clock_pair());
+        m.ended_by = Some(ended_by);
+        m.command = child.as_ref().map(|c| ChildCommand {
+            argv: c.argv.clone(),
+            pid: c.pid,
+            exit_status: c.status(),
+        });
+        m.recording.shed = shed_log;
+        m.recording.peak_rss_bytes = guard::peak_rss_bytes();
+        m.recording.cpu_ns = Some(guard::process_cpu().as_nanos() as u64);
+    })?;
     Ok(Outcome {
         manifest,
         child_status,

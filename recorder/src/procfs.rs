@@ -7,6 +7,8 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, RecordBatch, StringBuilder, UInt32Builder, UInt64Builder};
 use retrace_schema::tables::PROCESS_SNAPSHOT;
 
+use crate::redact::Redact;
+
 struct Proc {
     pid: u32,
     ppid: u32,
@@ -75,7 +77,7 @@ fn read_proc(pid: u32, ticks: u64) -> Option<Proc> {
 }
 
 /// Read every process in /proc into one batch of `process_snapshot`.
-pub fn snapshot(ts_ns: u64) -> RecordBatch {
+pub fn snapshot(ts_ns: u64, redact: &Redact) -> RecordBatch {
     let ticks = clock_ticks_per_sec();
     let mut procs: Vec<Proc> = fs::read_dir("/proc")
         .map(|rd| {
@@ -101,7 +103,7 @@ pub fn snapshot(ts_ns: u64) -> RecordBatch {
         ppid.append_value(p.ppid);
         uid.append_value(p.uid);
         comm.append_value(&p.comm);
-        cmdline.append_value(&p.cmdline);
+        cmdline.append_value(redact.cmdline(&p.cmdline));
         start.append_value(p.start_ns);
         cgroup.append_value(&p.cgroup);
     }

@@ -12,6 +12,8 @@ use arrow::array::{
 use retrace_recorder_bpf::{disk::types::rt_block_io, proc::types};
 use retrace_schema::tables::{Table, BLOCK_IO, PROCESS_EXEC, PROCESS_EXIT, PROCESS_FORK};
 
+use crate::redact::Redact;
+
 /// A batch is handed to the writer once its rows take about this many bytes.
 const BATCH_BYTES: usize = 4 << 20;
 /// ... or once it holds this many rows.
@@ -150,7 +152,7 @@ struct ExecRows {
 }
 
 impl ExecRows {
-    fn push(&mut self, r: &types::rt_exec) {
+    fn push(&mut self, r: &types::rt_exec, redact: &Redact) {
         self.ts.append_value(r.ts_exit);
         self.ts_enter.append_value(r.ts_enter);
         self.pid.append_value(r.pid);
@@ -158,13 +160,21 @@ impl ExecRows {
         self.ppid.append_value(r.ppid);
         self.uid.append_value(r.uid);
         self.comm.append_value(c_str(&r.comm));
-        self.filename.append_value(c_str(&r.filename));
+        self.filename.append_value(redact.path(&c_str(&r.filename)));
         let used = (r.args_size as usize).min(r.args.len());
         let raw: Vec<u8> = r.args[..used].iter().map(|&c| c as u8).collect();
-        for arg in raw.split(|&c| c == 0).take(r.args_count as usize) {
-            self.args
-                .values()
-                .append_value(String::from_utf8_lossy(arg));
+        for (i, arg) in raw
+            .split(|&c| c == 0)
+            .take(r.args_count as usize)
+            .enumerate()
+        {
+            let arg = String::from_utf8_lossy(arg);
+            let kept = if i == 0 {
+                redact.path(&arg)
+            } else {
+                redact.arg(&arg)
+            };
+            self.args.values().append_value(kept);
         }
         self.args.append(true);
         self.truncated.append_value(r.args_truncated != 0);
@@ -276,6 +286,7 @@ impl ExitRows {
 /// Rows decoded so far, per table.
 #[derive(Default)]
 pub struct Rows {
+    redact: Redact,
     block_io: BlockIoRows,
     exec: ExecRows,
     fork: ForkRows,
@@ -298,6 +309,13 @@ fn batch(table: &'static Table, cols: Vec<ArrayRef>) -> (&'static Table, RecordB
 }
 
 impl Rows {
+    pub fn new(redact: Redact) -> Self {
+        Rows {
+            redact,
+            ..Default::default()
+        }
+    }
+
     /// Decode one ring-buffer record (its first u32 says which kind).
     pub fn push_record(&mut self, data: &[u8]) {
         let Some(kind) = data
@@ -313,7 +331,7 @@ impl Rows {
                 // ~4.6 KiB: decode in place instead of copying to the stack.
                 plain::from_bytes::<types::rt_exec>(data)
                     .ok()
-                    .map(|r| self.exec.push(r))
+                    .map(|r| self.exec.push(r, &self.redact))
             }
             3 => read::<types::rt_fork>(data).map(|r| self.fork.push(&r)),
             4 => read::<types::rt_exit>(data).map(|r| self.exit.push(&r)),

@@ -37,8 +37,60 @@ pub struct Manifest {
     /// Why recording ended: "duration", "signal SIGINT", "command exited", ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_by: Option<String>,
+    /// How the recording went: limits, redaction, shed sources, the recorder's cost.
+    #[serde(default)]
+    pub recording: RecordingInfo,
     /// False until the recorder finalized the capture.
     pub complete: bool,
+}
+
+/// What the recorder did beyond recording every event: limits it applied, data it
+/// redacted or dropped on purpose, and its own cost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordingInfo {
+    /// `--max-size`: recording stops once the capture holds this many bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size_bytes: Option<u64>,
+    /// Flight-recorder mode (`--ring SIZE`): oldest segments deleted to stay within it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ring: Option<RingInfo>,
+    /// `--segment` time limit in ns: a crash loses at most about this much of the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_max_age_ns: Option<u64>,
+    /// Fields redacted at record time (`--redact`): "args", "paths", "addrs".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redacted: Vec<String>,
+    /// `--max-cpu` percent of one CPU the recorder allowed itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cpu_percent: Option<f64>,
+    /// Sources stopped by the overhead guard, with when and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shed: Vec<ShedSource>,
+    /// Peak resident memory of the recorder process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_bytes: Option<u64>,
+    /// CPU time the recorder process used (user + system).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ns: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RingInfo {
+    pub max_bytes: u64,
+    /// Segments deleted to stay within `max_bytes`, and the rows they held.
+    pub dropped_segments: u64,
+    pub dropped_rows: u64,
+    /// Events in the oldest segment still present start after this time
+    /// (CLOCK_MONOTONIC ns); 0 while nothing was dropped.
+    pub data_since_monotonic_ns: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShedSource {
+    pub source: String,
+    /// When it was stopped (CLOCK_MONOTONIC ns).
+    pub at_monotonic_ns: u64,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

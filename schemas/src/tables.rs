@@ -68,6 +68,9 @@ pub struct Table {
     pub sort_key: &'static str,
     /// Column that places a row in time, used by the analyzer's `--since/--until`.
     pub time_column: &'static str,
+    /// Never deleted by flight-recorder mode: a snapshot of state at the start,
+    /// which later rows need (e.g. to name processes).
+    pub keep_in_ring: bool,
     pub columns: &'static [Column],
 }
 
@@ -124,6 +127,7 @@ pub static BLOCK_IO: Table = Table {
           issued before the recording started are not recorded.",
     sort_key: "ts_complete_ns",
     time_column: "ts_complete_ns",
+    keep_in_ring: false,
     columns: &[
         opt("ts_insert_ns", U64, "ns, CLOCK_MONOTONIC", "When the request entered the I/O scheduler queue (block_rq_insert); null when it was issued directly without queueing."),
         col("ts_issue_ns", U64, "ns, CLOCK_MONOTONIC", "When the request was issued to the device driver (block_rq_issue)."),
@@ -149,6 +153,7 @@ pub static PROCESS_EXEC: Table = Table {
           syscalls:sys_enter_execve(at) and sys_exit_execve(at) tracepoints.",
     sort_key: "ts_ns",
     time_column: "ts_ns",
+    keep_in_ring: false,
     columns: &[
         col(
             "ts_ns",
@@ -210,6 +215,7 @@ pub static PROCESS_FORK: Table = Table {
     doc: "One row per new task (process or thread), from the sched_process_fork tracepoint.",
     sort_key: "ts_ns",
     time_column: "ts_ns",
+    keep_in_ring: false,
     columns: &[
         col(
             "ts_ns",
@@ -241,6 +247,7 @@ pub static PROCESS_EXIT: Table = Table {
     doc: "One row per task exit (process or thread), from the sched_process_exit tracepoint.",
     sort_key: "ts_ns",
     time_column: "ts_ns",
+    keep_in_ring: false,
     columns: &[
         col("ts_ns", U64, "ns, CLOCK_MONOTONIC", "When the task exited."),
         col(
@@ -281,6 +288,7 @@ pub static PROCESS_SNAPSHOT: Table = Table {
           can be named. Read by the recorder in user space.",
     sort_key: "pid",
     time_column: "ts_ns",
+    keep_in_ring: true,
     columns: &[
         col(
             "ts_ns",

@@ -37,6 +37,10 @@ impl Default for SegmentPolicy {
     }
 }
 
+/// The reserve file (see `CaptureWriter::make_reserve`); a dot file, so readers skip it.
+const RESERVE_FILE: &str = ".reserve";
+const RESERVE_BYTES: usize = 64 * 1024;
+
 /// Rows per Parquet row group: small enough that the writer's buffer stays bounded,
 /// large enough for good compression and cheap statistics.
 const ROW_GROUP_ROWS: usize = 256 * 1024;
@@ -72,6 +76,18 @@ pub fn create_capture_dir(dir: &Path, overwrite: bool) -> Result<(), Error> {
             })
         }
         Ok(md) if md.is_dir() => {
+            use std::os::unix::fs::MetadataExt;
+            // SAFETY: geteuid has no preconditions.
+            let me = unsafe { libc::geteuid() };
+            if md.uid() != me {
+                return Err(Error::Capture {
+                    path: dir.to_path_buf(),
+                    problem: format!(
+                        "exists and belongs to uid {}, not to this user; refusing to write into it",
+                        md.uid()
+                    ),
+                });
+            }
             let non_empty = fs::read_dir(dir)
                 .map_err(|e| io_err(dir, e))?
                 .next()
@@ -121,17 +137,52 @@ pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), Error> {
         .custom_flags(libc_o_nofollow())
         .open(&tmp)
         .map_err(|e| io_err(&tmp, e))?;
-    f.write_all(manifest.to_json().as_bytes())
+    if let Err(e) = f
+        .write_all(manifest.to_json().as_bytes())
         .and_then(|_| f.write_all(b"\n"))
         .and_then(|_| f.sync_all())
-        .map_err(|e| io_err(&tmp, e))?;
+    {
+        // The previous manifest stays in place, whole.
+        let _ = fs::remove_file(&tmp);
+        return Err(io_err(&tmp, e));
+    }
     fs::rename(&tmp, &dst).map_err(|e| io_err(&dst, e))?;
     fsync_dir(dir)
 }
 
 fn libc_o_nofollow() -> i32 {
-    // O_NOFOLLOW on Linux (all architectures retrace records on).
-    0o400000
+    libc::O_NOFOLLOW
+}
+
+/// CLOCK_MONOTONIC now, the clock of event timestamps.
+fn monotonic_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: ts is a valid out pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// Create a folder inside a capture; an existing entry must be a real folder
+/// (never a symlink someone planted).
+fn make_private_dir(dir: &Path) -> Result<(), Error> {
+    match fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let md = fs::symlink_metadata(dir).map_err(|e| io_err(dir, e))?;
+            if md.is_dir() {
+                Ok(())
+            } else {
+                Err(Error::Capture {
+                    path: dir.to_path_buf(),
+                    problem: "exists and is not a directory (a symlink?); refusing it".into(),
+                })
+            }
+        }
+        Err(e) => Err(io_err(dir, e)),
+    }
 }
 
 /// The segment of one table being written.
@@ -142,11 +193,22 @@ struct OpenSegment {
     rows: u64,
 }
 
+/// A closed segment still on disk.
+struct ClosedSegment {
+    path: PathBuf,
+    rows: u64,
+    bytes: u64,
+    /// Order in which segments were closed, across tables.
+    closed_order: u64,
+    closed_at_ns: u64,
+}
+
 struct TableWriter {
     table: &'static Table,
     dir: PathBuf,
     next_seq: u64,
     open: Option<OpenSegment>,
+    closed: std::collections::VecDeque<ClosedSegment>,
 }
 
 /// Writes the tables of one capture as rotating Parquet segments and keeps its manifest.
@@ -156,6 +218,9 @@ pub struct CaptureWriter {
     policy: SegmentPolicy,
     tables: BTreeMap<&'static str, TableWriter>,
     segment_started: Instant,
+    closed_count: u64,
+    /// Flight-recorder limit: closed segments beyond it are deleted, oldest first.
+    ring_bytes: Option<u64>,
 }
 
 impl CaptureWriter {
@@ -168,9 +233,32 @@ impl CaptureWriter {
             policy,
             tables: BTreeMap::new(),
             segment_started: Instant::now(),
+            closed_count: 0,
+            ring_bytes: None,
         };
         write_manifest(&w.dir, &w.manifest)?;
+        w.make_reserve()?;
         Ok(w)
+    }
+
+    /// Space kept aside so that the final manifest can still be written when the
+    /// file system fills up: the file is deleted just before that last write.
+    fn make_reserve(&self) -> Result<(), Error> {
+        let path = self.dir.join(RESERVE_FILE);
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc_o_nofollow())
+            .open(&path)
+            .map_err(|e| io_err(&path, e))?;
+        f.write_all(&[0u8; RESERVE_BYTES])
+            .and_then(|_| f.sync_all())
+            .map_err(|e| io_err(&path, e))
+    }
+
+    fn release_reserve(&self) {
+        let _ = fs::remove_file(self.dir.join(RESERVE_FILE));
     }
 
     pub fn dir(&self) -> &Path {
@@ -192,17 +280,7 @@ impl CaptureWriter {
             return Ok(());
         }
         let dir = self.dir.join(table.name);
-        fs::DirBuilder::new()
-            .mode(0o700)
-            .create(&dir)
-            .or_else(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            })
-            .map_err(|e| io_err(&dir, e))?;
+        make_private_dir(&dir)?;
         self.manifest
             .tables
             .entry(table.name.to_string())
@@ -214,6 +292,7 @@ impl CaptureWriter {
                 dir,
                 next_seq: 0,
                 open: None,
+                closed: Default::default(),
             },
         );
         Ok(())
@@ -283,20 +362,139 @@ impl CaptureWriter {
         let Some(seg) = tw.open.take() else {
             return Ok(());
         };
+        // On failure (e.g. a full disk) the partial temp file is removed, which
+        // also gives its space back for the manifest.
+        let fail = |e: Error| {
+            let _ = fs::remove_file(&seg.tmp_path);
+            e
+        };
         let file = seg
             .writer
             .into_inner()
-            .map_err(|e| Error::Parquet(format!("{}: {e}", seg.tmp_path.display())))?;
-        file.sync_all().map_err(|e| io_err(&seg.tmp_path, e))?;
+            .map_err(|e| fail(Error::Parquet(format!("{}: {e}", seg.tmp_path.display()))))?;
+        file.sync_all()
+            .map_err(|e| fail(io_err(&seg.tmp_path, e)))?;
         let bytes = file.metadata().map_err(|e| io_err(&seg.tmp_path, e))?.len();
         drop(file);
         fs::rename(&seg.tmp_path, &seg.final_path).map_err(|e| io_err(&seg.final_path, e))?;
         fsync_dir(&tw.dir)?;
+        self.closed_count += 1;
+        tw.closed.push_back(ClosedSegment {
+            path: seg.final_path,
+            rows: seg.rows,
+            bytes,
+            closed_order: self.closed_count,
+            closed_at_ns: monotonic_ns(),
+        });
         let stats: &mut TableStats = self.manifest.tables.entry(name.to_string()).or_default();
         stats.rows += seg.rows;
         stats.segments += 1;
         stats.bytes += bytes;
-        Ok(())
+        self.enforce_ring()
+    }
+
+    /// Flight-recorder mode: keep at most `bytes` of closed segments, deleting the
+    /// oldest. The open segments come on top of it.
+    pub fn set_ring_limit(&mut self, bytes: u64) {
+        self.ring_bytes = Some(bytes);
+        self.manifest.recording.ring = Some(crate::manifest::RingInfo {
+            max_bytes: bytes,
+            ..Default::default()
+        });
+    }
+
+    fn enforce_ring(&mut self) -> Result<(), Error> {
+        let Some(limit) = self.ring_bytes else {
+            return Ok(());
+        };
+        loop {
+            let total: u64 = self.manifest.tables.values().map(|t| t.bytes).sum();
+            if total <= limit {
+                return Ok(());
+            }
+            // The globally oldest closed segment. Tables that describe the state
+            // at the start (the /proc snapshot) are kept: later rows need them.
+            let Some(name) = self
+                .tables
+                .iter()
+                .filter(|(_, t)| !t.table.keep_in_ring)
+                .filter_map(|(n, t)| t.closed.front().map(|c| (c.closed_order, *n)))
+                .min()
+                .map(|(_, n)| n)
+            else {
+                return Ok(());
+            };
+            let tw = self.tables.get_mut(name).expect("known table");
+            let old = tw.closed.pop_front().expect("has a closed segment");
+            fs::remove_file(&old.path).map_err(|e| io_err(&old.path, e))?;
+            let stats = self.manifest.tables.entry(name.to_string()).or_default();
+            stats.rows -= old.rows;
+            stats.segments -= 1;
+            stats.bytes -= old.bytes;
+            let ring = self
+                .manifest
+                .recording
+                .ring
+                .get_or_insert_with(Default::default);
+            ring.dropped_segments += 1;
+            ring.dropped_rows += old.rows;
+            ring.data_since_monotonic_ns = ring.data_since_monotonic_ns.max(old.closed_at_ns);
+        }
+    }
+
+    /// Bytes on disk now: closed segments plus what the open ones have flushed and
+    /// buffer (an estimate of what they will take once closed).
+    pub fn total_bytes(&self) -> u64 {
+        let closed: u64 = self.manifest.tables.values().map(|t| t.bytes).sum();
+        let open: u64 = self
+            .tables
+            .values()
+            .filter_map(|t| t.open.as_ref())
+            .map(|s| s.writer.bytes_written() as u64 + s.writer.in_progress_size() as u64)
+            .sum();
+        closed + open
+    }
+
+    /// Copy the current window into a separate, complete capture at `dest` without
+    /// stopping: close the open segments, then hard-link (or copy, across file
+    /// systems) every segment into `dest`. Segments never change once closed, so
+    /// the snapshot shares their blocks safely.
+    pub fn snapshot(&mut self, dest: &Path) -> Result<Manifest, Error> {
+        self.rotate()?;
+        create_capture_dir(dest, false)?;
+        for (name, tw) in &self.tables {
+            let tdir = dest.join(name);
+            make_private_dir(&tdir)?;
+            for seg in &tw.closed {
+                let to = tdir.join(seg.path.file_name().expect("segment file name"));
+                if fs::hard_link(&seg.path, &to).is_err() {
+                    fs::copy(&seg.path, &to).map_err(|e| io_err(&to, e))?;
+                }
+            }
+            fsync_dir(&tdir)?;
+        }
+        let mut m = self.manifest.clone();
+        m.complete = true;
+        m.ended_by = Some("snapshot".into());
+        write_manifest(dest, &m)?;
+        Ok(m)
+    }
+
+    /// Give up after an error (e.g. the file system is full): drop the open
+    /// segments' temp files (which frees their space), keep every closed segment,
+    /// and try to write the manifest, incomplete, saying why.
+    pub fn abort(mut self, reason: &str) -> Result<Manifest, Error> {
+        for tw in self.tables.values_mut() {
+            if let Some(seg) = tw.open.take() {
+                drop(seg.writer);
+                let _ = fs::remove_file(&seg.tmp_path);
+            }
+        }
+        self.manifest.complete = false;
+        self.manifest.ended_by = Some(format!("error: {reason}"));
+        self.release_reserve();
+        write_manifest(&self.dir, &self.manifest)?;
+        Ok(self.manifest)
     }
 
     /// Close all segments and write the final manifest with `complete: true`.
@@ -305,6 +503,7 @@ impl CaptureWriter {
         for name in names {
             self.close_table_segment(name)?;
         }
+        self.release_reserve();
         self.manifest.complete = true;
         write_manifest(&self.dir, &self.manifest)?;
         Ok(self.manifest)
