@@ -287,6 +287,8 @@ impl ExitRows {
 #[derive(Default)]
 pub struct Rows {
     redact: Redact,
+    /// Rows per batch (BATCH_ROWS unless a test asks for small batches).
+    batch_rows: usize,
     block_io: BlockIoRows,
     exec: ExecRows,
     fork: ForkRows,
@@ -310,8 +312,15 @@ fn batch(table: &'static Table, cols: Vec<ArrayRef>) -> (&'static Table, RecordB
 
 impl Rows {
     pub fn new(redact: Redact) -> Self {
+        // Test hook: small batches fill the writer queue quickly, to prove that a
+        // writer falling behind costs counted drops, not memory.
+        let batch_rows = std::env::var("RETRACE_DEBUG_BATCH_ROWS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(BATCH_ROWS);
         Rows {
             redact,
+            batch_rows,
             ..Default::default()
         }
     }
@@ -354,8 +363,9 @@ impl Rows {
     }
 
     fn take(&mut self, all: bool) -> Vec<(&'static Table, RecordBatch)> {
+        let batch_rows = self.batch_rows;
         let due = |rows: usize, bytes: usize| {
-            rows > 0 && (all || rows >= BATCH_ROWS || bytes >= BATCH_BYTES)
+            rows > 0 && (all || rows >= batch_rows || bytes >= BATCH_BYTES)
         };
         let mut out = Vec::new();
         if due(self.block_io.rows, self.block_io.rows * 96) {

@@ -844,6 +844,7 @@ fn manifest() -> Manifest {
             exit_status: Some(0),
         }),
         ended_by: Some("command exited".into()),
+        recording: Default::default(),
         complete: false,
     }
 }

@@ -13,4 +13,5 @@ mod bpf {
     mod disk;
     mod lifecycle;
     mod proc;
+    mod safety;
 }

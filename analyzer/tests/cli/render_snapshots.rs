@@ -64,6 +64,7 @@ fn tiny_capture(dir: &Path, reqs: &[Req]) {
         tables: Default::default(),
         command: None,
         ended_by: Some("duration".into()),
+        recording: Default::default(),
         complete: false,
     };
     create_capture_dir(dir, true).unwrap();

@@ -122,10 +122,37 @@ static __always_inline void note_task(struct rq_start *s)
 	bpf_get_current_comm(s->comm, sizeof(s->comm));
 }
 
-static __always_inline int on_insert(struct request *rq)
+/* block_io_start (Linux 6.5+, commit 5a80bd075f3b "block: introduce
+ * block_io_start/block_io_done tracepoints") fires in the context of the task
+ * that submitted the I/O. Later events of a request may run in a kworker (a
+ * requeue, a dispatch from kblockd), so the submitter is noted here when the
+ * kernel has it, and the filters apply to the submitter. */
+static __always_inline int on_start(struct request *rq)
 {
 	struct rq_start s = {};
 
+	if (!rt_current_passes()) {
+		/* A request of a filtered-out task: forget any stale entry. */
+		bpf_map_delete_elem(&in_flight, &rq);
+		return 0;
+	}
+	note_task(&s);
+	if (bpf_map_update_elem(&in_flight, &rq, &s, BPF_ANY))
+		rt_count_lost();
+	return 0;
+}
+
+static __always_inline int on_insert(struct request *rq)
+{
+	struct rq_start *known = bpf_map_lookup_elem(&in_flight, &rq);
+	struct rq_start s = {};
+
+	if (known) {
+		known->ts_insert = bpf_ktime_get_ns();
+		return 0;
+	}
+	/* No block_io_start seen (older kernel, or a request without I/O
+	 * accounting such as a flush): the current task is the best guess. */
 	if (!rt_current_passes())
 		return 0;
 	s.ts_insert = bpf_ktime_get_ns();
@@ -199,6 +226,18 @@ out:
 static __always_inline struct request *rq_arg(unsigned long long *ctx)
 {
 	return rq_arg_index ? (void *)ctx[1] : (void *)ctx[0];
+}
+
+SEC("tp_btf/block_io_start")
+int BPF_PROG(tp_btf_block_io_start, struct request *rq)
+{
+	return on_start(rq);
+}
+
+SEC("raw_tp/block_io_start")
+int BPF_PROG(raw_tp_block_io_start, struct request *rq)
+{
+	return on_start(rq);
 }
 
 SEC("tp_btf/block_rq_insert")

@@ -13,6 +13,14 @@ use crate::rings;
 
 const PROBES: &[&str] = &["block_rq_insert", "block_rq_issue", "block_rq_complete"];
 
+/// Whether the kernel has the block_io_start tracepoint (Linux 6.5+).
+fn has_io_start() -> bool {
+    libbpf_rs::btf::Btf::from_vmlinux().is_ok_and(|btf| {
+        btf.type_by_name::<libbpf_rs::btf::types::Typedef<'_>>("btf_trace_block_io_start")
+            .is_some()
+    })
+}
+
 /// Whether block_rq_issue/insert still take the request queue first (before 5.11).
 fn rq_is_second_arg() -> bool {
     use libbpf_rs::btf::{types, ReferencesType};
@@ -52,6 +60,9 @@ fn load(attach: Attach, opts: &Options) -> Result<DiskSkel<'static>> {
     p.raw_tp_block_rq_insert.set_autoload(!tp_btf);
     p.raw_tp_block_rq_issue.set_autoload(!tp_btf);
     p.raw_tp_block_rq_complete.set_autoload(!tp_btf);
+    let io_start = has_io_start();
+    p.tp_btf_block_io_start.set_autoload(tp_btf && io_start);
+    p.raw_tp_block_io_start.set_autoload(!tp_btf && io_start);
     Ok(open.load()?)
 }
 
@@ -64,6 +75,8 @@ pub fn start(opts: &Options) -> Result<Running> {
         name: "disk",
         probes: PROBES
             .iter()
+            .copied()
+            .chain(has_io_start().then_some("block_io_start"))
             .map(|p| ProbeAttach {
                 probe: p.to_string(),
                 attach: attach.name().to_string(),
