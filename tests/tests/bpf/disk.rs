@@ -168,3 +168,137 @@ fn fio_direct_random_reads_are_all_counted() {
         "device latency {mean_ns:.0} ns implausibly small next to fio's {fio_mean_ns:.0} ns"
     );
 }
+
+/// bpftrace's power-of-two histogram lines (`[16, 32)  5877 |@@@|`, `[0]`,
+/// `[1K, 2K)`) as (bcc log2 slot, count).
+fn parse_bpftrace_hist(text: &str) -> Vec<(u32, u64)> {
+    let num = |s: &str| -> u64 {
+        let s = s.trim();
+        let (n, mult) = match s.chars().last() {
+            Some('K') => (&s[..s.len() - 1], 1u64 << 10),
+            Some('M') => (&s[..s.len() - 1], 1 << 20),
+            Some('G') => (&s[..s.len() - 1], 1 << 30),
+            _ => (s, 1),
+        };
+        n.parse::<u64>().unwrap() * mult
+    };
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with('[')) {
+        let close = line.find([')', ']']).unwrap();
+        let low = num(line[1..close].split(',').next().unwrap());
+        let count: u64 = line[close + 1..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        // bcc slot k holds [2^k, 2^(k+1)); slot 0 holds 0 and 1.
+        let slot = if low <= 1 {
+            0
+        } else {
+            63 - low.leading_zeros()
+        };
+        out.push((slot, count));
+    }
+    out
+}
+
+#[test]
+fn biolatency_matches_a_live_bpftrace_histogram() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    if !bpf_or_skip("biolatency_matches_a_live_bpftrace_histogram")
+        || !have_program("bpftrace", "bpftrace")
+        || !have_program("bpftrace", "fio")
+    {
+        return;
+    }
+    let dir = scratch("live");
+    let data = dir.path().join("data");
+    write_data_file(&data, 16 << 20);
+    let _ = Command::new("fio").arg("--version").output();
+    let cap = dir.path().join("cap");
+    // Both record only fio's requests: retrace in the kernel with --comm, the
+    // live script by the comm at issue (fio's direct reads issue in its context).
+    let mut rec = Command::new(bin("retrace-record"))
+        .args(["--quiet", "-s", "disk", "--comm", "fio", "-d", "5m", "-o"])
+        .arg(&cap)
+        .spawn()
+        .unwrap();
+    let script = "tracepoint:block:block_rq_issue /comm == \"fio\"/ { @start[args->dev, args->sector] = nsecs; } \
+        tracepoint:block:block_rq_complete /@start[args->dev, args->sector]/ { \
+          @usecs = hist((nsecs - @start[args->dev, args->sector]) / 1000); \
+          delete(@start[args->dev, args->sector]); } \
+        END { clear(@start); }";
+    let mut bt = Command::new("bpftrace")
+        .args(["-e", script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(bt.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert!(line.starts_with("Attaching"), "bpftrace: {line}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let filename = format!("--filename={}", data.display());
+    let st = Command::new("fio")
+        .args([
+            "--name=live",
+            &filename,
+            "--rw=randread",
+            "--bs=4k",
+            "--direct=1",
+            "--ioengine=psync",
+            "--size=16M",
+            "--thread",
+            "--output=/dev/null",
+        ])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: plain kill(2) of our own children.
+    unsafe {
+        libc::kill(bt.id() as i32, libc::SIGINT);
+        libc::kill(rec.id() as i32, libc::SIGINT);
+    }
+    let mut live = String::new();
+    std::io::Read::read_to_string(&mut out, &mut live).unwrap();
+    bt.wait().unwrap();
+    assert!(rec.wait().unwrap().success());
+
+    let live = parse_bpftrace_hist(&live);
+    let ours: Vec<(u32, u64)> = retrace_json(&["biolatency", cap.to_str().unwrap()])
+        .iter()
+        .map(|r| (u64_of(r, "bucket") as u32, u64_of(r, "count")))
+        .collect();
+    let total = |h: &[(u32, u64)]| h.iter().map(|b| b.1).sum::<u64>();
+    eprintln!("live {live:?}\nretrace {ours:?}");
+    // fio's reads in both, exactly the same number.
+    assert_eq!(total(&live), total(&ours), "same requests counted");
+    assert!(total(&ours) >= 4000, "fio did its 16 MiB of 4 KiB reads");
+    // The same distribution: probes on the same tracepoints run one after the
+    // other, so a request near a bucket edge may fall on either side; allow 5%
+    // of requests to move (total variation distance).
+    let mut moved = 0i64;
+    for slot in 0..64u32 {
+        let a = live
+            .iter()
+            .filter(|b| b.0 == slot)
+            .map(|b| b.1)
+            .sum::<u64>() as i64;
+        let b = ours
+            .iter()
+            .filter(|b| b.0 == slot)
+            .map(|b| b.1)
+            .sum::<u64>() as i64;
+        moved += (a - b).abs();
+    }
+    let tvd = moved as f64 / 2.0 / total(&ours) as f64;
+    assert!(
+        tvd <= 0.05,
+        "distributions differ by {:.1}% of requests",
+        tvd * 100.0
+    );
+}
