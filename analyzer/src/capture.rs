@@ -1,10 +1,17 @@
 //! Opening a capture folder: read and check its manifest, find the Parquet segments of
-//! each table, and register every table in a DataFusion session as a listing table over
-//! its segments (an empty table of the same schema when it has none).
+//! each table and check each one's footer and schema ([`crate::segment`]), and register
+//! every table in a DataFusion session as a listing table over its good segments (an
+//! empty table of the same schema when it has none).
+//!
+//! A damaged capture is still analyzed: a corrupt or foreign segment is skipped with a
+//! warning that names it, and rows the manifest lists but no readable segment holds are
+//! reported; with [`OpenOptions::strict`] either is an error instead. An incomplete
+//! capture (the recorder was killed) is read with a warning that bounds what is missing.
 //!
 //! One capture per session for now; several captures as one dataset with a `capture`
 //! column (issue 4) will register each capture's segments under one table name.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,47 +25,102 @@ use retrace_schema::manifest::{SourceState, MANIFEST_FILE};
 use retrace_schema::{Manifest, Table, TABLES};
 
 use crate::error::{Error, Result};
+use crate::segment::{self, Segment};
+use crate::window::fmt_secs;
 
-/// An opened capture: its folder and its manifest.
+/// How to treat a damaged capture.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenOptions {
+    /// Refuse a capture with a corrupt, foreign or missing segment instead of
+    /// analyzing the rest with a warning.
+    pub strict: bool,
+}
+
+/// An opened capture: its folder, its manifest, and the segments of each table that
+/// passed [`segment::check`].
 #[derive(Debug, Clone)]
 pub struct Capture {
     dir: PathBuf,
     manifest: Manifest,
+    segments: BTreeMap<&'static str, Vec<Segment>>,
+    /// What was skipped or found missing, one line each.
+    damage: Vec<String>,
 }
 
 impl Capture {
-    /// Open a capture folder and read its manifest. Errors name the folder and say
-    /// whether it is missing, not a capture, malformed, or of a newer format.
+    /// Open a capture, skipping damaged segments with a warning.
     pub fn open(dir: &Path) -> Result<Capture> {
-        let problem = |p: &str| Error::Capture {
-            path: dir.to_path_buf(),
-            problem: p.to_string(),
-        };
-        let md = std::fs::metadata(dir).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => problem("no such capture folder"),
-            _ => problem(&e.to_string()),
-        })?;
-        if !md.is_dir() {
-            return Err(problem("not a capture (not a folder)"));
-        }
-        if !dir.join(MANIFEST_FILE).exists() {
-            return Err(problem(&format!("not a capture (no {MANIFEST_FILE})")));
-        }
-        let manifest = Manifest::read(dir).map_err(|e| match e {
-            retrace_schema::Error::Io { source, .. } => {
-                problem(&format!("{MANIFEST_FILE}: {source}"))
-            }
-            other => problem(&other.to_string()),
-        })?;
-        Ok(Capture {
-            dir: dir.to_path_buf(),
-            manifest,
-        })
+        Capture::open_with(dir, OpenOptions::default())
     }
 
-    /// Make a capture from a manifest already in hand (tests, future multi-capture).
+    /// Open a capture folder: read its manifest and check every segment's footer.
+    /// Errors name the folder or file and say whether it is missing, not a capture,
+    /// malformed, of a newer format, or (with `strict`) damaged.
+    pub fn open_with(dir: &Path, options: OpenOptions) -> Result<Capture> {
+        let manifest = read_manifest(dir)?;
+        let mut capture = Capture {
+            dir: dir.to_path_buf(),
+            manifest,
+            segments: BTreeMap::new(),
+            damage: Vec::new(),
+        };
+        for table in TABLES {
+            capture.load_table(table, options)?;
+        }
+        Ok(capture)
+    }
+
+    /// Check the segments of one table; keep the good ones, report the others.
+    fn load_table(&mut self, table: &'static Table, options: OpenOptions) -> Result<()> {
+        let mut good = Vec::new();
+        for path in segment_paths(&self.dir, table)? {
+            match segment::check(&path, table) {
+                Ok(seg) => good.push(seg),
+                Err(problem) if options.strict => {
+                    return Err(Error::Capture {
+                        path,
+                        problem: format!("{problem} (--strict refuses damaged segments)"),
+                    })
+                }
+                Err(problem) => self.damage.push(format!(
+                    "warning: skipping segment {}: {problem}",
+                    path.display()
+                )),
+            }
+        }
+        let rows: u64 = good.iter().map(|s| s.rows).sum();
+        if let Some(listed) = self.manifest.tables.get(table.name) {
+            if rows < listed.rows {
+                let problem = format!(
+                    "table {}: the manifest lists {} rows in {} segments, the readable segments hold {rows} in {}; {} rows are missing from every result",
+                    table.name,
+                    listed.rows,
+                    listed.segments,
+                    good.len(),
+                    listed.rows - rows
+                );
+                if options.strict {
+                    return Err(Error::Capture {
+                        path: self.dir.join(table.name),
+                        problem: format!("{problem} (--strict)"),
+                    });
+                }
+                self.damage.push(format!("warning: {problem}"));
+            }
+        }
+        self.segments.insert(table.name, good);
+        Ok(())
+    }
+
+    /// Make a capture from a manifest already in hand (tests, future multi-capture);
+    /// it has no segments.
     pub fn from_parts(dir: PathBuf, manifest: Manifest) -> Capture {
-        Capture { dir, manifest }
+        Capture {
+            dir,
+            manifest,
+            segments: BTreeMap::new(),
+            damage: Vec::new(),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -69,17 +131,29 @@ impl Capture {
         &self.manifest
     }
 
-    /// Things a user should know before reading any output of this capture.
+    /// Things a user should know before reading any output of this capture: that it
+    /// is incomplete and how much may be missing, and every segment skipped.
     pub fn warnings(&self) -> Vec<String> {
         let mut w = Vec::new();
         if !self.manifest.complete {
-            w.push(format!(
-                "warning: capture {} is not complete (recording still running, or the recorder was killed); \
-                 rows of unclosed segments are missing",
-                self.dir.display()
-            ));
+            w.push(self.incomplete_warning());
         }
+        w.extend(self.damage.iter().cloned());
         w
+    }
+
+    fn incomplete_warning(&self) -> String {
+        let m = &self.manifest;
+        let segment = segment_option(&m.command_line);
+        let after = match m.span_ns() {
+            Some(ns) => format!("events after {} (its last segment rotation)", fmt_secs(ns)),
+            None => "events after its last closed segment".to_string(),
+        };
+        format!(
+            "warning: capture {} is incomplete (the recorder was killed, or is still recording): \
+             {after} may be missing, at most one segment per table (--segment {segment})",
+            self.dir.display()
+        )
     }
 
     /// CLOCK_MONOTONIC ns when recording started.
@@ -92,34 +166,9 @@ impl Capture {
         self.manifest.clock_end.map(|c| c.monotonic_ns)
     }
 
-    /// The closed Parquet segments of a table, in sequence order. Temp files (a leading
-    /// '.', ending in `.tmp`) and anything not ending in `.parquet` are skipped.
-    pub fn segments(&self, table: &Table) -> Result<Vec<PathBuf>> {
-        let dir = self.dir.join(table.name);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(Error::Capture {
-                    path: dir,
-                    problem: e.to_string(),
-                })
-            }
-        };
-        let mut files = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::Capture {
-                path: dir.clone(),
-                problem: e.to_string(),
-            })?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if is_segment_name(&name) {
-                files.push(entry.path());
-            }
-        }
-        files.sort();
-        Ok(files)
+    /// The readable segments of a table, in sequence order.
+    pub fn segments(&self, table: &Table) -> &[Segment] {
+        self.segments.get(table.name).map_or(&[], Vec::as_slice)
     }
 
     /// Why a source's tables cannot be trusted in this capture, or None when the source
@@ -151,33 +200,117 @@ impl Capture {
 
     async fn register_table(&self, ctx: &SessionContext, table: &Table) -> Result<()> {
         let schema = table.schema();
-        let provider: Arc<dyn datafusion::catalog::TableProvider> =
-            if self.segments(table)?.is_empty() {
-                Arc::new(MemTable::try_new(schema, vec![vec![]])?)
-            } else {
-                // Canonical: the object store refuses `..` segments, and resolving
-                // symlinks here keeps every segment under one root.
-                let dir = self.dir.join(table.name);
-                let dir = dir.canonicalize().map_err(|e| Error::Capture {
-                    path: dir.clone(),
-                    problem: e.to_string(),
-                })?;
-                let url = url::Url::from_directory_path(&dir).map_err(|()| Error::Capture {
-                    path: dir.clone(),
-                    problem: "cannot be expressed as a file URL".into(),
-                })?;
-                // try_new with no glob: a path holding '*' or '[' is taken literally.
-                let url = ListingTableUrl::try_new(url, None)?;
-                let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
-                    .with_file_extension(".parquet");
-                let config = ListingTableConfig::new(url)
-                    .with_listing_options(options)
-                    .with_schema(schema);
-                Arc::new(ListingTable::try_new(config)?)
-            };
+        let segments = self.segments(table);
+        let provider: Arc<dyn datafusion::catalog::TableProvider> = if segments.is_empty() {
+            Arc::new(MemTable::try_new(schema, vec![vec![]])?)
+        } else {
+            // Exactly the checked segments, each by its own URL.
+            let urls = segments
+                .iter()
+                .map(|s| segment_url(&s.path))
+                .collect::<Result<Vec<_>>>()?;
+            let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
+                .with_file_extension(".parquet");
+            let config = ListingTableConfig::new_with_multi_paths(urls)
+                .with_listing_options(options)
+                .with_schema(schema);
+            Arc::new(ListingTable::try_new(config)?)
+        };
         ctx.register_table(table.name, provider)?;
         Ok(())
     }
+}
+
+/// Read and check `manifest.json`; errors name the folder or the manifest file.
+fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let problem = |path: &Path, p: &str| Error::Capture {
+        path: path.to_path_buf(),
+        problem: p.to_string(),
+    };
+    let md = std::fs::metadata(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => problem(dir, "no such capture folder"),
+        _ => problem(dir, &e.to_string()),
+    })?;
+    if !md.is_dir() {
+        return Err(problem(dir, "not a capture (not a folder)"));
+    }
+    let manifest_path = dir.join(MANIFEST_FILE);
+    if !manifest_path.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        return Err(problem(
+            dir,
+            &if empty {
+                format!("not a capture (an empty folder, no {MANIFEST_FILE})")
+            } else {
+                format!("not a capture (no {MANIFEST_FILE})")
+            },
+        ));
+    }
+    Manifest::read(dir).map_err(|e| match e {
+        retrace_schema::Error::Io { source, .. } => problem(&manifest_path, &source.to_string()),
+        other => problem(&manifest_path, &other.to_string()),
+    })
+}
+
+/// The closed segments of a table, in sequence order. Temp files (a leading '.', ending
+/// in `.tmp`) and anything not ending in `.parquet` are skipped.
+fn segment_paths(dir: &Path, table: &Table) -> Result<Vec<PathBuf>> {
+    let dir = dir.join(table.name);
+    let read_error = |e: std::io::Error| Error::Capture {
+        path: dir.clone(),
+        problem: e.to_string(),
+    };
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(read_error(e)),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(read_error)?;
+        let name = entry.file_name();
+        if is_segment_name(&name.to_string_lossy()) {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A segment as a URL for DataFusion. Canonical: the object store refuses `..`, and
+/// resolving symlinks keeps every segment under one root.
+fn segment_url(path: &Path) -> Result<ListingTableUrl> {
+    let canonical = path.canonicalize().map_err(|e| Error::Capture {
+        path: path.to_path_buf(),
+        problem: e.to_string(),
+    })?;
+    let url = url::Url::from_file_path(&canonical).map_err(|()| Error::Capture {
+        path: canonical.clone(),
+        problem: "cannot be expressed as a file URL".into(),
+    })?;
+    // try_new with no glob: a path holding '*' or '[' is taken literally.
+    Ok(ListingTableUrl::try_new(url, None)?)
+}
+
+/// The recorder's `--segment` value from its command line (its default when absent).
+fn segment_option(command_line: &[String]) -> String {
+    let mut args = command_line.iter();
+    while let Some(a) = args.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--segment" {
+            if let Some(v) = args.next() {
+                return v.clone();
+            }
+        }
+        if let Some(v) = a.strip_prefix("--segment=") {
+            return v.to_string();
+        }
+    }
+    "60s, the default".to_string()
 }
 
 /// Whether a file name in a table folder is a closed segment.
@@ -187,7 +320,7 @@ fn is_segment_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_segment_name;
+    use super::{is_segment_name, segment_option};
 
     #[test]
     fn temp_segments_are_not_segments() {
@@ -195,5 +328,22 @@ mod tests {
         assert!(!is_segment_name(".000002.parquet.tmp"));
         assert!(!is_segment_name(".000002.parquet"));
         assert!(!is_segment_name("notes.txt"));
+    }
+
+    #[test]
+    fn segment_interval_from_the_command_line() {
+        let cl = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            segment_option(&cl(&["retrace-record", "--segment", "5s"])),
+            "5s"
+        );
+        assert_eq!(
+            segment_option(&cl(&["retrace-record", "--segment=1G"])),
+            "1G"
+        );
+        assert_eq!(
+            segment_option(&cl(&["retrace-record", "--", "x", "--segment", "1s"])),
+            "60s, the default"
+        );
     }
 }

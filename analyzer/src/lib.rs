@@ -10,14 +10,16 @@ pub mod error;
 pub mod info;
 pub mod names;
 pub mod output;
+pub mod panic_guard;
 pub mod record;
 pub mod render;
+pub mod segment;
 pub mod session;
 pub mod sql;
 pub mod tools;
 pub mod udf;
 pub mod window;
 
-pub use capture::Capture;
+pub use capture::{Capture, OpenOptions};
 pub use error::{Error, Result};
 pub use session::{Params, QueryResult, Session};

@@ -1,6 +1,6 @@
 //! `retrace`: the command line of the analyzer. Parses arguments, runs the library,
 //! prints errors as one line (`retrace: ...`) and maps them to exit codes: 0 success
-//! (a closed output pipe included), 1 error, 2 usage error.
+//! (a closed output pipe included), 1 error, 2 usage error (unknown tool or option).
 
 use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use retrace::tools::{self, Tool};
-use retrace::{info, record, sql, Capture};
+use retrace::{info, record, sql, Capture, OpenOptions};
 
 /// Analyze retrace captures: the BPF Performance Tools, after the fact.
 ///
@@ -25,6 +25,10 @@ use retrace::{info, record, sql, Capture};
     max_term_width = 100
 )]
 struct Cli {
+    /// Refuse a damaged capture (a corrupt, foreign or missing segment) instead of
+    /// analyzing the rest with a warning.
+    #[arg(long, global = true)]
+    strict: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -81,12 +85,20 @@ impl Command {
 }
 
 async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace::Result<()> {
+    let options = OpenOptions { strict: cli.strict };
     if let Some(tool) = cli.command.tool() {
-        return tools::run(tool, out, err).await;
+        return tools::run(tool, options, out, err).await;
     }
+    let open = |path: &std::path::Path, err: &mut dyn Write| -> retrace::Result<Capture> {
+        let capture = Capture::open_with(path, options)?;
+        for w in capture.warnings() {
+            writeln!(err, "retrace: {w}")?;
+        }
+        Ok(capture)
+    };
     match cli.command {
         Command::Info(args) => {
-            let capture = Capture::open(&args.capture)?;
+            let capture = open(&args.capture, err)?;
             if args.json {
                 writeln!(out, "{}", capture.manifest().to_json())?;
             } else {
@@ -94,10 +106,10 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace
             }
         }
         Command::Tools { capture } => {
-            let capture = capture.as_deref().map(Capture::open).transpose()?;
+            let capture = capture.as_deref().map(|c| open(c, err)).transpose()?;
             tools::print_tools(capture.as_ref(), out)?;
         }
-        Command::Sql(args) => sql::run(&args, out, err).await?,
+        Command::Sql(args) => sql::run(&args, options, out, err).await?,
         Command::Record { args } => return Err(record::exec_recorder(&args)),
         _ => unreachable!("tools are dispatched above"),
     }
@@ -136,16 +148,75 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     line
 }
 
+/// A command-line error on one line: clap's message, its tips, and where to find help
+/// (clap's own rendering spans several lines and repeats the usage).
+fn usage_error_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut message = String::new();
+    let mut tips = Vec::new();
+    let mut command = "retrace".to_string();
+    for line in text.lines().map(str::trim) {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = m.to_string();
+        } else if let Some(t) = line.strip_prefix("tip: ") {
+            tips.push(t.to_string());
+        } else if let Some(u) = line.strip_prefix("Usage: ") {
+            command = u
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+    }
+    if message.is_empty() {
+        message = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    if e.kind() == clap::error::ErrorKind::InvalidSubcommand {
+        message = message.replace("unrecognized subcommand", "unknown tool or command");
+        command = "retrace tools` or `retrace".to_string();
+    }
+    let tips: String = tips.iter().map(|t| format!(" ({t})")).collect();
+    format!("{message}{tips}; see `{command} --help`")
+}
+
+/// Report a panic (a bug) as one line instead of a backtrace, and ask for a report.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        if retrace::panic_guard::is_quiet() {
+            return;
+        }
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "retrace: internal error: {}{at} (a bug in retrace; please report it)",
+            what.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }));
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match parse_args() {
         Ok(cli) => cli,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return ExitCode::SUCCESS;
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("retrace: {}", usage_error_line(&e));
+            return ExitCode::from(2);
         }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::capture::Capture;
+use crate::capture::{Capture, OpenOptions};
 use crate::error::{Error, Result};
 use crate::output::{self, FormatArgs};
 use crate::session::Session;
@@ -53,7 +53,12 @@ pub struct SqlArgs {
 }
 
 /// Run `retrace sql`.
-pub async fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+pub async fn run(
+    args: &SqlArgs,
+    options: OpenOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
     let query = match (&args.query, &args.file) {
         (Some(q), _) => q.clone(),
         (None, Some(f)) => {
@@ -61,7 +66,7 @@ pub async fn run(args: &SqlArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
         }
         (None, None) => return Err(Error::Usage("no query given".into())),
     };
-    let capture = Capture::open(&args.capture)?;
+    let capture = Capture::open_with(&args.capture, options)?;
     for w in capture.warnings() {
         writeln!(err, "retrace: {w}")?;
     }

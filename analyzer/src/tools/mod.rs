@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use datafusion::common::ScalarValue;
 
-use crate::capture::Capture;
+use crate::capture::{Capture, OpenOptions};
 use crate::error::{Error, Result};
 use crate::output::{self, Format, FormatArgs};
 use crate::render::Rows;
@@ -186,10 +186,15 @@ pub fn lost_event_warnings(def: &ToolDef, capture: &Capture) -> Vec<String> {
 
 /// Run a tool: text (with lost-event warnings after it) to `out`, or JSON/CSV to `out`
 /// with warnings to `err`.
-pub async fn run(tool: &dyn Tool, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+pub async fn run(
+    tool: &dyn Tool,
+    options: OpenOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
     let def = tool.def();
     let common = tool.common();
-    let capture = Capture::open(&common.capture)?;
+    let capture = Capture::open_with(&common.capture, options)?;
     for w in capture.warnings() {
         writeln!(err, "retrace: {w}")?;
     }

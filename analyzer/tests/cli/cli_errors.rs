@@ -121,7 +121,7 @@ fn incomplete_capture_warns_but_works() {
     });
     let o = retrace(&["biolatency", &dir, "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("not complete"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is incomplete"), "{}", stderr(&o));
     let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let total: i64 = rows
         .as_array()
