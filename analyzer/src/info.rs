@@ -124,6 +124,8 @@ pub fn print_info(capture: &Capture, out: &mut dyn Write) -> Result<()> {
         )?;
     }
 
+    crate::recording::describe(m, out)?;
+
     let lost: Vec<_> = m.sources.iter().filter(|s| s.lost_events > 0).collect();
     if !lost.is_empty() {
         writeln!(out)?;

@@ -12,6 +12,7 @@ pub mod names;
 pub mod output;
 pub mod panic_guard;
 pub mod record;
+pub mod recording;
 pub mod render;
 pub mod segment;
 pub mod session;

@@ -171,7 +171,9 @@ pub fn common_params(span: &CaptureSpan, window: &Window) -> Params {
 
 /// The warning printed for every source whose events a tool uses and that lost some.
 pub fn lost_event_warnings(def: &ToolDef, capture: &Capture) -> Vec<String> {
-    def.sources()
+    let sources = def.sources();
+    let partial = crate::recording::warnings(capture.manifest(), &sources);
+    sources
         .into_iter()
         .filter_map(|s| {
             let lost = capture.lost_events(s);
@@ -181,6 +183,7 @@ pub fn lost_event_warnings(def: &ToolDef, capture: &Capture) -> Vec<String> {
                 )
             })
         })
+        .chain(partial)
         .collect()
 }
 
