@@ -1,5 +1,5 @@
 //! Containing panics of code that reads hostile input: [`quietly`] runs a closure,
-//! turns a panic into an error, and tells the binary's panic hook (via [`is_quiet`])
+//! turns a panic into `None`, and tells the binary's panic hook (via [`is_quiet`])
 //! not to print it, since the caller reports the input as damaged instead.
 
 use std::cell::Cell;
@@ -9,12 +9,12 @@ thread_local! {
     static QUIET: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Run `f`; a panic inside it becomes `Err` and is not printed by the panic hook.
-pub fn quietly<T>(f: impl FnOnce() -> T + UnwindSafe) -> Result<T, ()> {
+/// Run `f`; a panic inside it becomes `None` and is not printed by the panic hook.
+pub fn quietly<T>(f: impl FnOnce() -> T + UnwindSafe) -> Option<T> {
     QUIET.with(|q| q.set(q.get() + 1));
     let result = catch_unwind(f);
     QUIET.with(|q| q.set(q.get() - 1));
-    result.map_err(|_| ())
+    result.ok()
 }
 
 /// Whether the current thread is inside [`quietly`].
@@ -32,8 +32,8 @@ mod tests {
             assert!(is_quiet());
             panic!("boom")
         });
-        assert!(r.is_err());
+        assert!(r.is_none());
         assert!(!is_quiet());
-        assert_eq!(quietly(|| 7), Ok(7));
+        assert_eq!(quietly(|| 7), Some(7));
     }
 }

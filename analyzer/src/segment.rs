@@ -43,7 +43,7 @@ pub fn check(path: &Path, table: &Table) -> Result<Segment, String> {
     let loaded = crate::panic_guard::quietly(AssertUnwindSafe(|| {
         ArrowReaderMetadata::load(&file, options)
     }))
-    .map_err(|_| "corrupt segment (the Parquet reader failed on its footer)".to_string())?;
+    .ok_or_else(|| "corrupt segment (the Parquet reader failed on its footer)".to_string())?;
     let meta = loaded.map_err(|e| {
         format!(
             "truncated or corrupt segment (not a readable Parquet file: {})",
@@ -73,12 +73,12 @@ pub fn decode(path: &Path) -> Result<(), String> {
             Ok(())
         }));
     match decoded {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!(
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(format!(
             "corrupt segment (its data cannot be decoded: {})",
             parquet_error(&e.to_string())
         )),
-        Err(()) => Err("corrupt segment (the Parquet reader failed on its data)".into()),
+        None => Err("corrupt segment (the Parquet reader failed on its data)".into()),
     }
 }
 

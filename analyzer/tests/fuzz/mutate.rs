@@ -205,7 +205,7 @@ fn count_nodes(v: &Value) -> usize {
 /// member instead). Returns true once done.
 fn replace_nth(v: &mut Value, k: &mut usize, with: &Value) -> bool {
     if *k == 0 {
-        if *with != Value::from("__delete__") {
+        if with.as_str() != Some("__delete__") {
             *v = with.clone();
         }
         return true;
@@ -216,7 +216,7 @@ fn replace_nth(v: &mut Value, k: &mut usize, with: &Value) -> bool {
         Value::Object(o) => {
             let keys: Vec<String> = o.keys().cloned().collect();
             for key in keys {
-                if *k == 0 && *with == Value::from("__delete__") {
+                if *k == 0 && with.as_str() == Some("__delete__") {
                     o.remove(&key);
                     return true;
                 }
