@@ -24,7 +24,7 @@ use datafusion::prelude::SessionContext;
 use retrace_schema::manifest::{SourceState, MANIFEST_FILE};
 use retrace_schema::{Manifest, Table, TABLES};
 
-use crate::error::{Error, Result};
+use crate::error::{printable, Error, Result};
 use crate::segment::{self, Segment};
 use crate::window::fmt_secs;
 
@@ -88,11 +88,11 @@ impl Capture {
                             problem: format!("{problem} (--strict refuses damaged segments)"),
                         })
                     }
-                    Err(problem) => warnings.push(format!(
+                    Err(problem) => warnings.push(printable(&format!(
                         "warning: skipping segment {} ({} rows): {problem}",
                         seg.path.display(),
                         seg.rows
-                    )),
+                    ))),
                 }
             }
             *segments = kept;
@@ -171,7 +171,7 @@ impl Capture {
             w.push(self.incomplete_warning());
         }
         w.extend(self.damage.iter().cloned());
-        w
+        w.iter().map(|line| printable(line)).collect()
     }
 
     fn incomplete_warning(&self) -> String {

@@ -121,11 +121,14 @@ impl Session {
         let start_ns = self.capture.start_ns();
         let end_ns = match self.capture.end_ns() {
             Some(end) => end,
-            None => self.latest_timestamp().await?.map_or(start_ns, |t| t + 1),
+            None => self
+                .latest_timestamp()
+                .await?
+                .map_or(start_ns, |t| t.saturating_add(1)),
         };
         Ok(CaptureSpan {
             start_ns,
-            end_ns: end_ns.max(start_ns + 1),
+            end_ns: end_ns.max(start_ns.saturating_add(1)),
             clock: self.capture.manifest().clock_start,
         })
     }
@@ -193,7 +196,16 @@ impl Session {
             .with_param_values(params.to_param_values())
             .map_err(unbound_parameter)?;
         let schema = df.schema().inner().clone();
-        Ok((schema, df.collect().await))
+        // A reader that panics on a damaged page is an error of the data, handled
+        // like the others (see `query`).
+        let collected = crate::panic_guard::quietly_async(df.collect())
+            .await
+            .unwrap_or_else(|| {
+                Err(datafusion::error::DataFusionError::Execution(
+                    "reading the capture failed (the Parquet reader panicked)".into(),
+                ))
+            });
+        Ok((schema, collected))
     }
 }
 

@@ -8,7 +8,8 @@
 //! Quick run (part of `cargo test`, a few seconds): `cargo test -p retrace --test fuzz`.
 //! Long run: `RETRACE_FUZZ_SECS=600 cargo test -p retrace --test fuzz -- --nocapture`
 //! (`RETRACE_FUZZ_SEED=N` picks another sequence). Inputs that fail are written to
-//! `$CARGO_TARGET_TMPDIR/fuzz-failures/`; add them to the corpus once fixed.
+//! `$CARGO_TARGET_TMPDIR/fuzz-failures/`; once fixed, copy the folder to
+//! `analyzer/fuzz/regressions/<what-it-found>/`, which every test run replays.
 
 mod mutate;
 mod rng;
@@ -106,4 +107,26 @@ fn opener_never_panics() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(iteration > 0);
+}
+
+/// Every capture that once made the fuzzer fail still gives Ok or a clean error.
+#[test]
+fn regressions_stay_fixed() {
+    target::install_panic_recorder();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty());
+    for case in cases {
+        if let Err(problem) = target::run(&runtime, &case) {
+            panic!("{}: {problem}", case.display());
+        }
+    }
 }

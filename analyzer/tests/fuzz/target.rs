@@ -53,13 +53,23 @@ impl Stats {
 
 /// Record panics (except those retrace contains on purpose) instead of printing them.
 pub fn install_panic_recorder() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !RUNNING.load(Ordering::SeqCst) {
-            return default(info);
-        }
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| record_panic(info, &default)));
+    });
+}
+
+fn record_panic(
+    info: &std::panic::PanicHookInfo<'_>,
+    default: &(dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync),
+) {
+    {
         if retrace::panic_guard::is_quiet() {
             return;
+        }
+        if !RUNNING.load(Ordering::SeqCst) {
+            return default(info);
         }
         let at = info
             .location()
@@ -72,7 +82,7 @@ pub fn install_panic_recorder() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
         PANICS.lock().unwrap().push(format!("{what} at {at}"));
-    }));
+    }
 }
 
 /// Run the input; Err describes a failure of retrace (a panic, a multi-line message).
