@@ -24,7 +24,7 @@ use datafusion::prelude::SessionContext;
 use retrace_schema::manifest::{SourceState, MANIFEST_FILE};
 use retrace_schema::{Manifest, Table, TABLES};
 
-use crate::error::{Error, Result};
+use crate::error::{printable, Error, Result};
 use crate::segment::{self, Segment};
 use crate::window::fmt_secs;
 
@@ -45,6 +45,7 @@ pub struct Capture {
     segments: BTreeMap<&'static str, Vec<Segment>>,
     /// What was skipped or found missing, one line each.
     damage: Vec<String>,
+    options: OpenOptions,
 }
 
 impl Capture {
@@ -63,11 +64,41 @@ impl Capture {
             manifest,
             segments: BTreeMap::new(),
             damage: Vec::new(),
+            options,
         };
         for table in TABLES {
             capture.load_table(table, options)?;
         }
         Ok(capture)
+    }
+
+    /// Decode every segment in full and drop those whose data is corrupt (the footer
+    /// check passed, but a query failed). Returns a warning per segment dropped; with
+    /// `strict`, the first one is an error instead.
+    pub fn drop_undecodable(&mut self) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        for segments in self.segments.values_mut() {
+            let mut kept = Vec::new();
+            for seg in segments.drain(..) {
+                match segment::decode(&seg.path) {
+                    Ok(()) => kept.push(seg),
+                    Err(problem) if self.options.strict => {
+                        return Err(Error::Capture {
+                            path: seg.path,
+                            problem: format!("{problem} (--strict refuses damaged segments)"),
+                        })
+                    }
+                    Err(problem) => warnings.push(printable(&format!(
+                        "warning: skipping segment {} ({} rows): {problem}",
+                        seg.path.display(),
+                        seg.rows
+                    ))),
+                }
+            }
+            *segments = kept;
+        }
+        self.damage.extend(warnings.iter().cloned());
+        Ok(warnings)
     }
 
     /// Check the segments of one table; keep the good ones, report the others.
@@ -120,6 +151,7 @@ impl Capture {
             manifest,
             segments: BTreeMap::new(),
             damage: Vec::new(),
+            options: OpenOptions::default(),
         }
     }
 
@@ -139,7 +171,7 @@ impl Capture {
             w.push(self.incomplete_warning());
         }
         w.extend(self.damage.iter().cloned());
-        w
+        w.iter().map(|line| printable(line)).collect()
     }
 
     fn incomplete_warning(&self) -> String {
@@ -199,6 +231,7 @@ impl Capture {
     }
 
     async fn register_table(&self, ctx: &SessionContext, table: &Table) -> Result<()> {
+        ctx.deregister_table(table.name)?;
         let schema = table.schema();
         let segments = self.segments(table);
         let provider: Arc<dyn datafusion::catalog::TableProvider> = if segments.is_empty() {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The capture folder could not be opened or read.
-    #[error("{}: {problem}", path.display())]
+    #[error("{}: {}", printable(&path.display().to_string()), printable(problem))]
     Capture { path: PathBuf, problem: String },
     /// The capture format crate refused something (manifest, version, I/O).
     #[error(transparent)]
@@ -49,4 +49,32 @@ impl Error {
 /// Squeeze a multi-line message (DataFusion's errors can span lines) into one line.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text from a capture (paths, manifest values echoed by a parser) made safe for a
+/// one-line message: control characters such as newlines are escaped.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\nb\tc"), "a\\nb\\tc");
+        assert_eq!(printable("plain é"), "plain é");
+    }
 }

@@ -12,7 +12,9 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use arrow::datatypes::{DataType, Schema};
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData};
 use retrace_schema::Table;
 
@@ -41,11 +43,11 @@ pub fn check(path: &Path, table: &Table) -> Result<Segment, String> {
     let loaded = crate::panic_guard::quietly(AssertUnwindSafe(|| {
         ArrowReaderMetadata::load(&file, options)
     }))
-    .map_err(|_| "corrupt segment (the Parquet reader failed on its footer)".to_string())?;
+    .ok_or_else(|| "corrupt segment (the Parquet reader failed on its footer)".to_string())?;
     let meta = loaded.map_err(|e| {
         format!(
             "truncated or corrupt segment (not a readable Parquet file: {})",
-            one_line(e.to_string().trim_start_matches("Parquet error: "))
+            parquet_error(&e.to_string())
         )
     })?;
     check_columns(meta.schema(), meta.metadata(), table)?;
@@ -56,6 +58,28 @@ pub fn check(path: &Path, table: &Table) -> Result<Segment, String> {
         path: path.to_path_buf(),
         rows,
     })
+}
+
+/// Decode every page of a segment whose footer passed [`check`]: the slow, thorough
+/// check, run only when a query failed on data that the footer check cannot see.
+pub fn decode(path: &Path) -> Result<(), String> {
+    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let decoded =
+        crate::panic_guard::quietly(AssertUnwindSafe(|| -> parquet::errors::Result<()> {
+            let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.build()?;
+            for batch in reader {
+                batch?;
+            }
+            Ok(())
+        }));
+    match decoded {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(format!(
+            "corrupt segment (its data cannot be decoded: {})",
+            parquet_error(&e.to_string())
+        )),
+        None => Err("corrupt segment (the Parquet reader failed on its data)".into()),
+    }
 }
 
 /// Whether the file's schema lets the table's columns be read from it faithfully.
@@ -127,6 +151,18 @@ fn may_hold_nulls(meta: &ParquetMetaData, name: &str) -> bool {
                     .is_none_or(|n| n > 0)
             })
     })
+}
+
+/// A Parquet error without the wrappers' prefixes, on one line.
+fn parquet_error(s: &str) -> String {
+    let mut s = s.trim();
+    while let Some(rest) = ["Parquet error: ", "External: ", "Parquet argument error: "]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+    {
+        s = rest;
+    }
+    one_line(s)
 }
 
 fn one_line(s: &str) -> String {

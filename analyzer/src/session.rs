@@ -89,6 +89,8 @@ impl QueryResult {
 pub struct Session {
     ctx: SessionContext,
     capture: Capture,
+    /// Warnings found while querying (segments dropped), not yet shown.
+    late_warnings: Vec<String>,
 }
 
 impl Session {
@@ -98,7 +100,11 @@ impl Session {
         let ctx = SessionContext::new_with_config(config);
         crate::udf::register(&ctx);
         capture.register(&ctx).await?;
-        Ok(Session { ctx, capture })
+        Ok(Session {
+            ctx,
+            capture,
+            late_warnings: Vec::new(),
+        })
     }
 
     pub fn capture(&self) -> &Capture {
@@ -111,20 +117,23 @@ impl Session {
 
     /// Where the capture lies in time. The end comes from the manifest, or for a capture
     /// that was never finalized, from the latest timestamp in its tables.
-    pub async fn span(&self) -> Result<CaptureSpan> {
+    pub async fn span(&mut self) -> Result<CaptureSpan> {
         let start_ns = self.capture.start_ns();
         let end_ns = match self.capture.end_ns() {
             Some(end) => end,
-            None => self.latest_timestamp().await?.map_or(start_ns, |t| t + 1),
+            None => self
+                .latest_timestamp()
+                .await?
+                .map_or(start_ns, |t| t.saturating_add(1)),
         };
         Ok(CaptureSpan {
             start_ns,
-            end_ns: end_ns.max(start_ns + 1),
+            end_ns: end_ns.max(start_ns.saturating_add(1)),
             clock: self.capture.manifest().clock_start,
         })
     }
 
-    async fn latest_timestamp(&self) -> Result<Option<u64>> {
+    async fn latest_timestamp(&mut self) -> Result<Option<u64>> {
         let parts: Vec<String> = TABLES
             .iter()
             .map(|t| format!("SELECT max({}) AS t FROM {}", t.time_column, t.name))
@@ -142,9 +151,42 @@ impl Session {
         Ok(latest)
     }
 
+    /// Warnings about segments dropped while querying, each returned once.
+    pub fn take_late_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.late_warnings)
+    }
+
     /// Run one read-only SQL statement with parameters bound. DDL, DML (including COPY)
     /// and other statements (SET, transactions) are refused.
-    pub async fn query(&self, sql: &str, params: &Params) -> Result<QueryResult> {
+    ///
+    /// When reading rows fails, the cause may be a segment whose footer is whole but
+    /// whose data is corrupt: every segment is then decoded in full, those that fail
+    /// are dropped (see [`Capture::drop_undecodable`]) and the query runs once more.
+    pub async fn query(&mut self, sql: &str, params: &Params) -> Result<QueryResult> {
+        let (schema, result) = self.run(sql, params).await?;
+        let batches = match result {
+            Ok(batches) => batches,
+            Err(e) => {
+                let dropped = self.capture.drop_undecodable()?;
+                if dropped.is_empty() {
+                    return Err(e.into());
+                }
+                self.late_warnings.extend(dropped);
+                self.capture.register(&self.ctx).await?;
+                let (_, retry) = self.run(sql, params).await?;
+                retry?
+            }
+        };
+        Ok(QueryResult { schema, batches })
+    }
+
+    /// Plan a query (errors here are the query's fault) and execute it (errors there
+    /// may be the data's).
+    async fn run(
+        &self,
+        sql: &str,
+        params: &Params,
+    ) -> Result<(SchemaRef, datafusion::error::Result<Vec<RecordBatch>>)> {
         let options = SQLOptions::new()
             .with_allow_ddl(false)
             .with_allow_dml(false)
@@ -154,8 +196,16 @@ impl Session {
             .with_param_values(params.to_param_values())
             .map_err(unbound_parameter)?;
         let schema = df.schema().inner().clone();
-        let batches = df.collect().await?;
-        Ok(QueryResult { schema, batches })
+        // A reader that panics on a damaged page is an error of the data, handled
+        // like the others (see `query`).
+        let collected = crate::panic_guard::quietly_async(df.collect())
+            .await
+            .unwrap_or_else(|| {
+                Err(datafusion::error::DataFusionError::Execution(
+                    "reading the capture failed (the Parquet reader panicked)".into(),
+                ))
+            });
+        Ok((schema, collected))
     }
 }
 

@@ -70,7 +70,7 @@ pub async fn run(
     for w in capture.warnings() {
         writeln!(err, "retrace: {w}")?;
     }
-    let session = Session::open(capture).await?;
+    let mut session = Session::open(capture).await?;
     let span = session.span().await?;
     let window = window::resolve(
         &span,
@@ -83,6 +83,9 @@ pub async fn run(
         params.set_from_str(p)?;
     }
     let result = session.query(&query, &params).await?;
+    for w in session.take_late_warnings() {
+        writeln!(err, "retrace: {w}")?;
+    }
     output::write_rows(&result, args.format.format(), out)?;
     out.flush()?;
     Ok(())

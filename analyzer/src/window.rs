@@ -60,6 +60,11 @@ pub fn resolve(
         None => span.end_ns as i128,
     };
     let length = fmt_secs(span.end_ns.saturating_sub(span.start_ns));
+    if span.end_ns <= span.start_ns.saturating_add(1) && since.is_none() && until.is_none() {
+        return Err(Error::Usage(
+            "the capture covers no time (its manifest has no end after its start, and it holds no rows after its start)".into(),
+        ));
+    }
     if start >= span.end_ns as i128 {
         return Err(Error::Usage(format!(
             "--since {} is after the end of the capture (it spans 0s..{length})",

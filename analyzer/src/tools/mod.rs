@@ -207,7 +207,7 @@ pub async fn run(
             def.name
         )));
     }
-    let session = Session::open(capture).await?;
+    let mut session = Session::open(capture).await?;
     let span = session.span().await?;
     let window = window::resolve(
         &span,
@@ -221,6 +221,9 @@ pub async fn run(
         return show_sql(def, &params, out);
     }
     let result = session.query(def.sql, &params).await?;
+    for w in session.take_late_warnings() {
+        writeln!(err, "retrace: {w}")?;
+    }
     let warnings = lost_event_warnings(def, session.capture());
     let format = common.format.format();
     match format {

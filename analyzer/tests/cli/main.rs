@@ -5,6 +5,7 @@
 
 mod support;
 
+mod bad_input;
 mod bio_tools;
 mod cli_errors;
 mod docs;
