@@ -144,3 +144,10 @@ pub fn str_of<'a>(row: &'a Value, key: &str) -> &'a str {
         .and_then(Value::as_str)
         .unwrap_or_else(|| panic!("no string {key:?} in {row}"))
 }
+
+/// Tests that filter on comm `fio` must not see each other's fio: they take this
+/// lock for their whole run.
+pub fn fio_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -24,6 +24,7 @@ fn fio_direct_random_reads_are_all_counted() {
     if !bpf_or_skip("fio_direct_random_reads_are_all_counted") || !have_program("fio", "fio") {
         return;
     }
+    let _fio = fio_lock();
     let dir = scratch("fio");
     let data = dir.path().join("data");
     write_data_file(&data, 16 << 20);
@@ -213,6 +214,7 @@ fn biolatency_matches_a_live_bpftrace_histogram() {
     {
         return;
     }
+    let _fio = fio_lock();
     let dir = scratch("live");
     let data = dir.path().join("data");
     write_data_file(&data, 16 << 20);

@@ -298,6 +298,7 @@ fn overload_drops_are_counted_and_memory_stays_bounded() {
     {
         return;
     }
+    let _fio = fio_lock();
     // fio reads each 4 KiB block of the 16 MiB file once (its random map), so
     // the job is exactly N requests.
     const N: u64 = 4096;
