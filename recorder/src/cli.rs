@@ -79,6 +79,11 @@ pub struct Args {
     #[arg(long, value_name = "KIND", value_parser = ["disk"])]
     pub workload: Option<String>,
 
+    /// Print libbpf's own messages (verifier logs, attach details) on stderr, to
+    /// diagnose a source that cannot load.
+    #[arg(short, long)]
+    pub verbose: bool,
+
     /// Show no progress line even on a terminal.
     #[arg(short, long)]
     pub quiet: bool,

@@ -38,7 +38,18 @@ fn default_output() -> PathBuf {
     PathBuf::from(format!("retrace-{host}-{stamp}"))
 }
 
+fn print_libbpf(_level: libbpf_rs::PrintLevel, msg: String) {
+    eprint!("libbpf: {msg}");
+}
+
 fn run(args: cli::Args) -> Result<ExitCode> {
+    // libbpf prints verifier logs and probe failures on stderr; the recorder
+    // reports what matters in one line and in the manifest, so they are shown
+    // only with --verbose.
+    libbpf_rs::set_print(
+        args.verbose
+            .then_some((libbpf_rs::PrintLevel::Debug, print_libbpf as fn(_, _))),
+    );
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         signal_hook::flag::register_usize(sig, signal.clone(), sig as usize)
