@@ -75,7 +75,7 @@ def main():
     cpu0 = proc_cpu_s(recorder.pid)
     rec_json = os.path.join(tmp, "rec.json")
     subprocess.run(fio_cmd(data, a.seconds, rec_json), check=True)
-    bpf_ns, bpf_cnt = bpf_prog_stats("tp_btf_block_r")
+    bpf_ns, bpf_cnt = bpf_prog_stats("tp_btf_block_")
     time.sleep(0.2)  # one more drain
     steady_cpu = proc_cpu_s(recorder.pid) - cpu0
     with open(f"/proc/{recorder.pid}/status") as f:
@@ -108,7 +108,7 @@ def main():
     print(f"  recorder peak RSS: {int(hwm) / 1024:.1f} MiB")
     if bpf_cnt:
         print(f"  BPF programs: {bpf_cnt} runs, {bpf_ns / bpf_cnt:.0f} ns per run, "
-              f"{bpf_ns / max(rows, 1):.0f} ns per recorded request (3 probes each)")
+              f"{bpf_ns / max(rows, 1):.0f} ns per recorded request (all block probes)")
     shutil.rmtree(tmp)
 
 
