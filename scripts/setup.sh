@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 need=""
-for pkg in clang llvm libelf-dev zlib1g-dev pkg-config make gcc fio bpftrace util-linux; do
+for pkg in clang llvm libelf-dev zlib1g-dev pkg-config make gcc fio bpftrace python3 util-linux; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then

@@ -28,6 +28,16 @@ struct {
 	__type(value, struct rt_exec);
 } execs SEC(".maps");
 
+/* A thread other than the leader that calls exec becomes the leader (its tid
+ * turns into the tgid) before the call returns: remember its old tid by tgid so
+ * the exit can still find the entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} exec_old_tid SEC(".maps");
+
 /* Too big for the BPF stack: build the record here, then copy it into execs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -70,7 +80,8 @@ static long read_one_arg(__u64 i, void *data)
 
 static __always_inline int exec_enter(const char *filename, const char *const *argv)
 {
-	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 zero = 0, tid = (__u32)id, tgid = id >> 32;
 	struct rt_exec *e = bpf_map_lookup_elem(&exec_scratch, &zero);
 	struct argv_walk w = {};
 
@@ -87,7 +98,11 @@ static __always_inline int exec_enter(const char *filename, const char *const *a
 	w.argv = argv;
 	/* One extra step notices an argument beyond the last one kept. */
 	bpf_loop(RT_EXEC_MAX_ARGS + 1, read_one_arg, &w, 0);
-	if (bpf_map_update_elem(&execs, &tid, e, BPF_ANY))
+	if (bpf_map_update_elem(&execs, &tid, e, BPF_ANY)) {
+		rt_count_lost();
+		return 0;
+	}
+	if (tid != tgid && bpf_map_update_elem(&exec_old_tid, &tgid, &tid, BPF_ANY))
 		rt_count_lost();
 	return 0;
 }
@@ -95,10 +110,23 @@ static __always_inline int exec_enter(const char *filename, const char *const *a
 static __always_inline int exec_exit(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
-	struct rt_exec *e = bpf_map_lookup_elem(&execs, &tid);
+	__u32 tid = (__u32)id, tgid = id >> 32, key = tid;
+	struct rt_exec *e = bpf_map_lookup_elem(&execs, &key);
 	struct task_struct *task;
+	__u32 *old;
 
+	if (tid == tgid) {
+		old = bpf_map_lookup_elem(&exec_old_tid, &tgid);
+		if (old) {
+			/* The exec of a non-leader thread that took the leader's place
+			 * (on failure the thread keeps its tid and `e` is found). */
+			if (!e) {
+				key = *old;
+				e = bpf_map_lookup_elem(&execs, &key);
+			}
+			bpf_map_delete_elem(&exec_old_tid, &tgid);
+		}
+	}
 	if (!e)
 		return 0;
 	/* Filter after the call, on the new program's comm. */
@@ -114,7 +142,7 @@ static __always_inline int exec_exit(long ret)
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	rt_output(e, sizeof(*e));
 out:
-	bpf_map_delete_elem(&execs, &tid);
+	bpf_map_delete_elem(&execs, &key);
 	return 0;
 }
 

@@ -101,3 +101,47 @@ fn execsnoop_and_exitsnoop_list_exactly_the_spawned_processes() {
     );
     assert_eq!(raw, K);
 }
+
+/// A thread other than the leader that calls exec takes the leader's place (its
+/// tid becomes the pid) before the call returns; the exec is still recorded.
+#[test]
+fn exec_from_a_non_leader_thread_is_recorded() {
+    if !bpf_or_skip("exec_from_a_non_leader_thread_is_recorded")
+        || !have_program("exec_from_a_non_leader_thread_is_recorded", "python3")
+    {
+        return;
+    }
+    let dir = scratch("thread-exec");
+    let cap = dir.path().join("cap");
+    let script = "import os, threading, time\n\
+                  t = threading.Thread(target=lambda: os.execv('/bin/true', ['/bin/true', 'thread-exec-marker']))\n\
+                  t.start()\n\
+                  time.sleep(5)\n";
+    record(
+        &[
+            "-s",
+            "proc",
+            "-o",
+            cap.to_str().unwrap(),
+            "--",
+            "python3",
+            "-c",
+            script,
+        ],
+        0,
+    );
+    let shell_pid = manifest(&cap)["command"]["pid"].as_u64().unwrap();
+    let rows = sql(
+        &cap,
+        "SELECT pid, tid, ret FROM process_exec \
+         WHERE comm = 'true' AND join_args(args) LIKE '%thread-exec-marker%'",
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(u64_of(&rows[0], "pid"), shell_pid);
+    assert_eq!(
+        u64_of(&rows[0], "tid"),
+        shell_pid,
+        "the thread took the leader's tid"
+    );
+    assert_eq!(rows[0]["ret"].as_i64(), Some(0));
+}
