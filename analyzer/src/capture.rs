@@ -8,8 +8,9 @@
 //! reported; with [`OpenOptions::strict`] either is an error instead. An incomplete
 //! capture (the recorder was killed) is read with a warning that bounds what is missing.
 //!
-//! One capture per session for now; several captures as one dataset with a `capture`
-//! column (issue 4) will register each capture's segments under one table name.
+//! Several captures form one dataset with [`register_many`]: each table is the UNION
+//! ALL of the captures' tables, with two extra columns, `capture` (a name per capture)
+//! and `host` (the manifest's host name).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -232,6 +233,12 @@ impl Capture {
 
     async fn register_table(&self, ctx: &SessionContext, table: &Table) -> Result<()> {
         ctx.deregister_table(table.name)?;
+        ctx.register_table(table.name, self.provider(table)?)?;
+        Ok(())
+    }
+
+    /// The table as a DataFusion provider over exactly its checked segments.
+    fn provider(&self, table: &Table) -> Result<Arc<dyn datafusion::catalog::TableProvider>> {
         let schema = table.schema();
         let segments = self.segments(table);
         let provider: Arc<dyn datafusion::catalog::TableProvider> = if segments.is_empty() {
@@ -249,9 +256,39 @@ impl Capture {
                 .with_schema(schema);
             Arc::new(ListingTable::try_new(config)?)
         };
-        ctx.register_table(table.name, provider)?;
-        Ok(())
+        Ok(provider)
     }
+}
+
+/// Register several captures in `ctx` as one dataset: every table is the UNION ALL of
+/// each capture's table, plus `capture` (its name in `captures`) and `host` (the
+/// manifest's host name), both strings. The per-capture tables are not registered.
+pub async fn register_many(ctx: &SessionContext, captures: &[(String, Capture)]) -> Result<()> {
+    use datafusion::logical_expr::{col, lit};
+    for table in TABLES {
+        ctx.deregister_table(table.name)?;
+        let mut union: Option<datafusion::dataframe::DataFrame> = None;
+        for (name, capture) in captures {
+            let df = ctx.read_table(capture.provider(table)?)?;
+            let mut columns: Vec<_> = table
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| col(datafusion::common::Column::from_name(f.name())))
+                .collect();
+            columns.push(lit(name.as_str()).alias("capture"));
+            columns.push(lit(capture.manifest().host.hostname.as_str()).alias("host"));
+            let df = df.select(columns)?;
+            union = Some(match union {
+                None => df,
+                Some(u) => u.union(df)?,
+            });
+        }
+        if let Some(df) = union {
+            ctx.register_table(table.name, df.into_view())?;
+        }
+    }
+    Ok(())
 }
 
 /// Read and check `manifest.json`; errors name the folder or the manifest file.

@@ -1,5 +1,6 @@
-//! A DataFusion session over one capture: its tables and retrace's SQL functions
-//! registered, queries run read-only with named parameters bound (`$start_ns`, ...).
+//! A DataFusion session over one capture (or several as one dataset, see
+//! [`Session::open_many`]): its tables and retrace's SQL functions registered, queries
+//! run read-only with named parameters bound (`$start_ns`, ...).
 
 use std::collections::HashMap;
 
@@ -89,6 +90,9 @@ impl QueryResult {
 pub struct Session {
     ctx: SessionContext,
     capture: Capture,
+    /// Several captures as one dataset (`capture` and `host` columns), when opened
+    /// with [`Session::open_many`]; `capture` is then the first of them.
+    many: Option<Vec<(String, Capture)>>,
     /// Warnings found while querying (segments dropped), not yet shown.
     late_warnings: Vec<String>,
 }
@@ -103,8 +107,47 @@ impl Session {
         Ok(Session {
             ctx,
             capture,
+            many: None,
             late_warnings: Vec::new(),
         })
+    }
+
+    /// Register several named captures as one dataset: each table is the union of the
+    /// captures' tables with a `capture` (the name given) and a `host` column.
+    pub async fn open_many(captures: Vec<(String, Capture)>) -> Result<Session> {
+        let first = captures
+            .first()
+            .map(|(_, c)| c.clone())
+            .ok_or_else(|| Error::Usage("no capture given".into()))?;
+        let config = SessionConfig::new().with_information_schema(true);
+        let ctx = SessionContext::new_with_config(config);
+        crate::udf::register(&ctx);
+        crate::capture::register_many(&ctx, &captures).await?;
+        Ok(Session {
+            ctx,
+            capture: first,
+            many: Some(captures),
+            late_warnings: Vec::new(),
+        })
+    }
+
+    /// Drop undecodable segments from every capture and register the rest again.
+    async fn drop_and_reregister(&mut self) -> Result<Vec<String>> {
+        let Some(many) = self.many.as_mut() else {
+            let dropped = self.capture.drop_undecodable()?;
+            if !dropped.is_empty() {
+                self.capture.register(&self.ctx).await?;
+            }
+            return Ok(dropped);
+        };
+        let mut dropped = Vec::new();
+        for (_, capture) in many.iter_mut() {
+            dropped.extend(capture.drop_undecodable()?);
+        }
+        if !dropped.is_empty() {
+            crate::capture::register_many(&self.ctx, many).await?;
+        }
+        Ok(dropped)
     }
 
     pub fn capture(&self) -> &Capture {
@@ -167,12 +210,11 @@ impl Session {
         let batches = match result {
             Ok(batches) => batches,
             Err(e) => {
-                let dropped = self.capture.drop_undecodable()?;
+                let dropped = self.drop_and_reregister().await?;
                 if dropped.is_empty() {
                     return Err(e.into());
                 }
                 self.late_warnings.extend(dropped);
-                self.capture.register(&self.ctx).await?;
                 let (_, retry) = self.run(sql, params).await?;
                 retry?
             }

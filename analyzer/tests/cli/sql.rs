@@ -122,3 +122,29 @@ fn functions_are_available() {
     assert_eq!(text(&rows[0], "b"), "Sync-Write");
     assert_eq!(text(&rows[0], "c"), "EIO");
 }
+
+/// Issue 4: several captures are one dataset with `capture` and `host` columns.
+#[test]
+fn several_captures_are_one_dataset() {
+    let rows = json_rows(&[
+        "sql",
+        &fx(),
+        &fx(),
+        "--name",
+        "a",
+        "--name",
+        "b",
+        "SELECT capture, host, count(*) AS n FROM block_io GROUP BY capture, host ORDER BY capture",
+    ]);
+    let n = block_io(&fixture()).len() as i64;
+    assert_eq!(rows.len(), 2);
+    for (row, name) in rows.iter().zip(["a", "b"]) {
+        assert_eq!(text(row, "capture"), name);
+        assert_eq!(text(row, "host"), "fixture-host");
+        assert_eq!(num(row, "n"), n);
+    }
+    let (_, err) = fails(&["sql", &fx(), &fx(), "SELECT 1"]);
+    assert!(err.contains("tell them apart with --name"), "{err}");
+    let (_, err) = fails(&["sql", &fx(), &fx(), "--since", "1s", "SELECT 1"]);
+    assert!(err.contains("need a single capture"), "{err}");
+}
