@@ -6,6 +6,7 @@
 //! drive it and renderers can be compared on exact text.
 
 pub mod capture;
+pub mod diff;
 pub mod error;
 pub mod info;
 pub mod names;

@@ -1,6 +1,7 @@
 //! `retrace`: the command line of the analyzer. Parses arguments, runs the library,
 //! prints errors as one line (`retrace: ...`) and maps them to exit codes: 0 success
-//! (a closed output pipe included), 1 error, 2 usage error (unknown tool or option).
+//! (a closed output pipe included), 1 error (or a `retrace diff --fail-if` threshold
+//! crossed), 2 usage error (unknown tool or option).
 
 use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
@@ -43,6 +44,7 @@ enum Command {
         capture: Option<PathBuf>,
     },
     Sql(sql::SqlArgs),
+    Diff(retrace::diff::DiffArgs),
     /// Record a capture: runs `retrace-record` with these arguments (see `retrace record --help`).
     #[command(disable_help_flag = true)]
     Record {
@@ -84,10 +86,11 @@ impl Command {
     }
 }
 
-async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace::Result<()> {
+/// Run the command; Ok(true) when `retrace diff --fail-if` found a threshold crossed.
+async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace::Result<bool> {
     let options = OpenOptions { strict: cli.strict };
     if let Some(tool) = cli.command.tool() {
-        return tools::run(tool, options, out, err).await;
+        return tools::run(tool, options, out, err).await.map(|()| false);
     }
     let open = |path: &std::path::Path, err: &mut dyn Write| -> retrace::Result<Capture> {
         let capture = Capture::open_with(path, options)?;
@@ -110,11 +113,12 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace
             tools::print_tools(capture.as_ref(), out)?;
         }
         Command::Sql(args) => sql::run(&args, options, out, err).await?,
+        Command::Diff(args) => return retrace::diff::run(&args, options, out, err).await,
         Command::Record { args } => return Err(record::exec_recorder(&args)),
         _ => unreachable!("tools are dispatched above"),
     }
     out.flush()?;
-    Ok(())
+    Ok(false)
 }
 
 /// Parse the command line; each tool's `--help` ends with the columns of its query
@@ -232,9 +236,13 @@ fn main() -> ExitCode {
     let mut out = BufWriter::new(io::stdout().lock());
     let mut err = io::stderr();
     let result = runtime.block_on(dispatch(cli, &mut out, &mut err));
-    let result = result.and_then(|()| out.flush().map_err(retrace::Error::from));
+    let result = result.and_then(|crossed| {
+        out.flush()?;
+        Ok(crossed)
+    });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::FAILURE,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("retrace: {}", error_chain(&e));
