@@ -366,6 +366,12 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     }
     let _ = rb.consume();
     let final_lost = lost_of(&running);
+    let malformed = rows.borrow().malformed;
+    if malformed > 0 {
+        // Never expected (the records' layout comes from the same BTF), but
+        // never silent either.
+        eprintln!("retrace-record: warning: {malformed} ring-buffer records could not be decoded");
+    }
     if result.is_ok() {
         for (t, b) in rows.borrow_mut().take_all() {
             if let Err(e) = send(&tx, Msg::Batch(t, b)) {

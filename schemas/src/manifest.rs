@@ -128,7 +128,9 @@ pub struct SourceStatus {
     pub name: String,
     /// Attached probes, or the reason the source could not run.
     pub status: SourceState,
-    /// Events the kernel side could not hand over (ring buffer full), counted in BPF.
+    /// Events the kernel side could not hand over, counted by the BPF programs
+    /// (ring buffer or tracking map full) plus probe runs the kernel skipped
+    /// (its recursion protection, `recursion_misses`).
     pub lost_events: u64,
 }
 

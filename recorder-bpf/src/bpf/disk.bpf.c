@@ -129,11 +129,18 @@ static __always_inline void note_task(struct rq_start *s)
  * kernel has it, and the filters apply to the submitter. */
 static __always_inline int on_start(struct request *rq)
 {
+	struct rq_start *known = bpf_map_lookup_elem(&in_flight, &rq);
 	struct rq_start s = {};
 
 	if (!rt_current_passes()) {
 		/* A request of a filtered-out task: forget any stale entry. */
 		bpf_map_delete_elem(&in_flight, &rq);
+		return 0;
+	}
+	if (known) {
+		/* Already seen at insert or issue (accounting can start late):
+		 * keep its timestamps, name the submitter. */
+		note_task(known);
 		return 0;
 	}
 	note_task(&s);
@@ -198,8 +205,12 @@ static __always_inline int on_complete(struct request *rq, int status)
 
 	if (!s)
 		return 0;
-	if (!s->ts_issue)
-		goto out; /* inserted but never seen issued: no latency to report */
+	if (!s->ts_issue) {
+		/* Completed without an issue we saw (a probe run skipped): the
+		 * request cannot be reported, so it is counted as lost. */
+		rt_count_lost();
+		goto out;
+	}
 	e = rt_reserve(struct rt_block_io, ring);
 	if (!e)
 		goto out;

@@ -48,15 +48,46 @@ pub trait LoadedObject {
     fn detach(&mut self);
 }
 
+/// Runs of the object's programs that the kernel skipped: a probe that fires
+/// while the same program is already running on that CPU (an interrupt during
+/// it) is not run, and the event it would have recorded is lost. The kernel
+/// counts these per program (`recursion_misses`); they are lost events too.
+pub fn recursion_misses(obj: &libbpf_rs::Object) -> u64 {
+    use libbpf_rs::AsRawLibbpf;
+    obj.progs()
+        .map(|p| {
+            // SAFETY: a valid program pointer from the object; fd < 0 when the
+            // program was not loaded (autoload off).
+            let fd =
+                unsafe { libbpf_rs::libbpf_sys::bpf_program__fd(p.as_libbpf_object().as_ptr()) };
+            if fd < 0 {
+                return 0;
+            }
+            let mut info = libbpf_rs::libbpf_sys::bpf_prog_info::default();
+            let mut len = std::mem::size_of_val(&info) as u32;
+            // SAFETY: info and len are valid out pointers of the right size.
+            let rc =
+                unsafe { libbpf_rs::libbpf_sys::bpf_prog_get_info_by_fd(fd, &mut info, &mut len) };
+            if rc == 0 {
+                info.recursion_misses
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
 /// Implements [`LoadedObject`] for a skeleton whose .bss has `lost_events`.
 macro_rules! loaded_object {
     ($skel:ty) => {
         impl $crate::sources::LoadedObject for $skel {
             fn lost_events(&self) -> u64 {
+                use libbpf_rs::skel::Skel;
                 let bss = self.maps.bss_data.as_ref().expect("object has a .bss");
                 // SAFETY: the pointer is into the skeleton's live mmapped .bss;
                 // the kernel updates it concurrently, hence the volatile read.
-                unsafe { std::ptr::read_volatile(&bss.lost_events) }
+                let dropped = unsafe { std::ptr::read_volatile(&bss.lost_events) };
+                dropped + $crate::sources::recursion_misses(self.object())
             }
             fn detach(&mut self) {
                 self.links = Default::default();

@@ -151,3 +151,15 @@ pub fn fio_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// Sum of a per-table manifest field (`rows`, `segments`, `bytes`) over the given
+/// tables, or over every table when `tables` is empty.
+pub fn manifest_total(m: &Value, field: &str, tables: &[&str]) -> u64 {
+    m["tables"]
+        .as_object()
+        .expect("manifest tables")
+        .iter()
+        .filter(|(t, _)| tables.is_empty() || tables.contains(&t.as_str()))
+        .map(|(_, s)| s[field].as_u64().expect("integer"))
+        .sum()
+}

@@ -221,17 +221,21 @@ fn biolatency_matches_a_live_bpftrace_histogram() {
     let _ = Command::new("fio").arg("--version").output();
     let cap = dir.path().join("cap");
     // Both record only fio's requests: retrace in the kernel with --comm, the
-    // live script by the comm at issue (fio's direct reads issue in its context).
+    // live script by the comm at block_io_start.
     let mut rec = Command::new(bin("retrace-record"))
         .args(["--quiet", "-s", "disk", "--comm", "fio", "-d", "5m", "-o"])
         .arg(&cap)
         .spawn()
         .unwrap();
-    let script = "tracepoint:block:block_rq_issue /comm == \"fio\"/ { @start[args->dev, args->sector] = nsecs; } \
+    // The live script attributes a request to the task that started it
+    // (block_io_start), as retrace does: with an I/O scheduler some of fio's
+    // requests are issued later from a kworker.
+    let script = "tracepoint:block:block_io_start /comm == \"fio\"/ { @fio[args->dev, args->sector] = 1; } \
+        tracepoint:block:block_rq_issue /@fio[args->dev, args->sector]/ { @start[args->dev, args->sector] = nsecs; } \
         tracepoint:block:block_rq_complete /@start[args->dev, args->sector]/ { \
           @usecs = hist((nsecs - @start[args->dev, args->sector]) / 1000); \
-          delete(@start[args->dev, args->sector]); } \
-        END { clear(@start); }";
+          delete(@start[args->dev, args->sector]); delete(@fio[args->dev, args->sector]); } \
+        END { clear(@start); clear(@fio); }";
     let mut bt = Command::new("bpftrace")
         .args(["-e", script])
         .stdout(Stdio::piped())
