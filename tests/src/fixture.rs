@@ -26,6 +26,8 @@ use retrace_schema::{Manifest, Table, FORMAT_VERSION};
 
 use crate::rng::Rng;
 
+pub mod diff;
+
 /// CLOCK_MONOTONIC ns at which the fixture's recording starts.
 pub const START_NS: u64 = 1_000_000_000_000;
 /// Length of the recording.

@@ -1,4 +1,5 @@
-//! `make-fixtures DIR`: write the committed fixture captures under DIR (`DIR/basic`).
+//! `make-fixtures DIR`: write the committed fixture captures under DIR (`DIR/basic`,
+//! and the `retrace diff` pairs `DIR/diff-*`).
 //! Run through `fixtures/make.sh`; the output is deterministic.
 
 use std::path::PathBuf;
@@ -10,15 +11,25 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let dir = root.join("basic");
-    match retrace_tests::fixture::write_basic(&dir) {
-        Ok(m) => {
-            let rows: u64 = m.tables.values().map(|t| t.rows).sum();
-            println!("wrote {} ({rows} rows)", dir.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("make-fixtures: {e}");
-            ExitCode::FAILURE
+    let mut results = vec![(dir.clone(), retrace_tests::fixture::write_basic(&dir))];
+    for (name, workload) in retrace_tests::fixture::diff::PAIRS {
+        let dir = root.join(name);
+        results.push((
+            dir.clone(),
+            retrace_tests::fixture::diff::write(&dir, workload),
+        ));
+    }
+    for (dir, result) in results {
+        match result {
+            Ok(m) => {
+                let rows: u64 = m.tables.values().map(|t| t.rows).sum();
+                println!("wrote {} ({rows} rows)", dir.display());
+            }
+            Err(e) => {
+                eprintln!("make-fixtures: {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
         }
     }
+    ExitCode::SUCCESS
 }
