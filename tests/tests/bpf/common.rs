@@ -39,13 +39,35 @@ pub fn bpf_or_skip(test: &str) -> bool {
         None
     };
     match reason {
-        None => true,
+        None => {
+            hold_bpf_lock();
+            true
+        }
         Some(r) if required => panic!("{test}: BPF required (RETRACE_REQUIRE_BPF=1) but {r}"),
         Some(r) => {
             eprintln!("SKIP {test}: {r}");
             false
         }
     }
+}
+
+thread_local! {
+    static BPF_GUARD: std::cell::RefCell<Option<std::sync::MutexGuard<'static, ()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// BPF tests run one at a time: concurrent recordings of a 2-CPU machine slow
+/// each other's probes and workloads enough to blur what each test measures.
+/// The lock is held by the test's thread until it ends (libtest runs each test
+/// on a thread of its own; with one test thread it is simply kept).
+fn hold_bpf_lock() {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    BPF_GUARD.with(|g| {
+        let mut g = g.borrow_mut();
+        if g.is_none() {
+            *g = Some(LOCK.lock().unwrap_or_else(|e| e.into_inner()));
+        }
+    });
 }
 
 /// Whether an external program needed by a test is installed (required under
