@@ -4,8 +4,8 @@
 //! Histogram tools (biolatency, iosched, bitesize, seeksize) are compared on their raw
 //! values: both log2 distributions, count and rate per second of each capture's span,
 //! mean/p50/p90/p99/max, and a Mann-Whitney U test ([`stats`]): a shift is reported
-//! only when p < 0.01 and |Cliff's delta| ≥ 0.2. Top lists (biotop, execsnoop,
-//! exitsnoop) are matched by comm, with deltas, rank changes, and keys that appeared or
+//! only when p < 0.01, |Cliff's delta| ≥ 0.2 and the median moved by 50% or more.
+//! Top lists (biotop, execsnoop, exitsnoop) are matched by comm, with deltas, rank changes, and keys that appeared or
 //! vanished; a key is reported when its rate changed 2x or more with at least 10
 //! events. `--fail-if` ([`fail_if`]) turns chosen metrics into an exit status.
 //! Differences that limit the comparison (hosts, kernels, CPU counts, filters, lost
@@ -31,7 +31,7 @@ use model::{diff_tool, DiffDef, DiffKind, HistDiff, KeyCounts, Outcome, ToolDiff
 #[command(after_help = "\
 Verdicts: a histogram tool is reported slower/faster (larger/smaller, ...) when the \
 two-sided Mann-Whitney U test on the raw values gives p < 0.01 AND |Cliff's delta| >= 0.2 \
-(delta: P(new > base) - P(new < base)); a top list is reported changed when a command's \
+(delta: P(new > base) - P(new < base)) AND the median moved by 50% or more; a top list is reported changed when a command's \
 rate per second changed 2x or more (or it appeared or vanished) with at least 10 events.
 
 --fail-if TOOL.METRIC OP THRESHOLD (repeatable), OP one of > >= < <=; THRESHOLD relative \

@@ -213,8 +213,11 @@ impl HistDiff {
         }
     }
 
+    /// Whether the shift is beyond noise and large enough: the test is significant and
+    /// the median moved (see [`stats`]).
     pub fn significant(&self) -> bool {
         self.test.is_some_and(|t| t.significant())
+            && stats::median_moved(self.base.p50, self.new.p50)
     }
 }
 

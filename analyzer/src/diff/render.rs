@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use super::model::{DiffKind, HistDiff, HistSide, Outcome, ToolDiff, TopDiff, TopRow};
-use super::stats::{ALPHA, MIN_DELTA};
+use super::stats::{ALPHA, MIN_DELTA, MIN_MEDIAN_CHANGE};
 use super::{Report, SideInfo};
 
 /// A number for people: no decimals from 100, one from 10, two below.
@@ -43,8 +43,8 @@ fn verdict(t: &ToolDiff) -> &'static str {
         (Outcome::NotComparable(_), _) => "n/a",
         (Outcome::Hist(h), DiffKind::Hist { up, down, .. }) => match h.test {
             None => "too few",
-            Some(m) if m.significant() && m.delta > 0.0 => up,
-            Some(m) if m.significant() => down,
+            Some(m) if h.significant() && m.delta > 0.0 => up,
+            Some(_) if h.significant() => down,
             Some(_) => "same",
         },
         (Outcome::Top(top), _) if top.significant() => "changed",
@@ -244,9 +244,10 @@ fn write_hist(t: &ToolDiff, h: &HistDiff, unit: &str, out: &mut dyn Write) -> io
     }
     writeln!(
         out,
-        "verdict: {} ({}; reported when p < {ALPHA} and |delta| >= {MIN_DELTA})",
+        "verdict: {} ({}; reported when p < {ALPHA}, |delta| >= {MIN_DELTA} and p50 moved >= {:.0}%)",
         verdict(t),
-        test_text(h)
+        test_text(h),
+        MIN_MEDIAN_CHANGE * 100.0
     )
 }
 
@@ -343,6 +344,7 @@ fn tool_json(t: &ToolDiff) -> Value {
             "test": h.test.map(|m| json!({
                 "name": "mann-whitney-u", "u": m.u, "p": m.p, "cliffs_delta": m.delta,
                 "alpha": ALPHA, "min_delta": MIN_DELTA,
+                "min_median_change": MIN_MEDIAN_CHANGE,
             })),
         }),
         (Outcome::Top(top), _) => json!({

@@ -2,6 +2,10 @@
 //! test (normal approximation with tie correction and continuity correction), with
 //! Cliff's delta as its effect size. Small and dependency-free: the normal tail comes
 //! from a Chebyshev approximation of erfc (fractional error below 1.2e-7).
+//!
+//! A change is reported only when all three hold: p < [`ALPHA`] (beyond chance),
+//! |Cliff's delta| ≥ [`MIN_DELTA`] (the distributions overlap less), and the median moved
+//! by [`MIN_MEDIAN_CHANGE`] or more (large enough to matter).
 
 /// Significance level: a shift is reported only when the two-sided p-value is below it.
 pub const ALPHA: f64 = 0.01;
@@ -9,6 +13,10 @@ pub const ALPHA: f64 = 0.01;
 /// exceeds one of BASE, minus the reverse). With thousands of values any tiny shift is
 /// "significant"; this keeps two runs of the same workload from being flagged.
 pub const MIN_DELTA: f64 = 0.2;
+/// Minimum practical change: the median must move by at least this fraction. Runs of
+/// the same job on a VM differ by up to ~20% in median latency, with distributions
+/// tight enough that Cliff's delta alone reaches 0.35.
+pub const MIN_MEDIAN_CHANGE: f64 = 0.5;
 /// Fewer values than this on either side: no verdict.
 pub const MIN_VALUES: usize = 20;
 
@@ -33,7 +41,8 @@ pub struct MannWhitney {
 }
 
 impl MannWhitney {
-    /// Whether the shift is beyond noise: p < [`ALPHA`] and |delta| ≥ [`MIN_DELTA`].
+    /// Whether the test finds a shift: p < [`ALPHA`] and |delta| ≥ [`MIN_DELTA`] (the
+    /// verdict also asks for [`MIN_MEDIAN_CHANGE`]).
     pub fn significant(&self) -> bool {
         self.p < ALPHA && self.delta.abs() >= MIN_DELTA
     }
@@ -104,6 +113,15 @@ fn erfc(x: f64) -> f64 {
     }
 }
 
+/// Whether the median moved by at least [`MIN_MEDIAN_CHANGE`] (from 0, any move).
+pub fn median_moved(base: f64, new: f64) -> bool {
+    if base == 0.0 {
+        new != 0.0
+    } else {
+        ((new - base) / base).abs() >= MIN_MEDIAN_CHANGE
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +164,15 @@ mod tests {
         assert!(t.significant());
         let r = mann_whitney(&b, &a).unwrap();
         assert!((r.delta + 0.75).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_median_must_move_enough() {
+        assert!(!median_moved(100.0, 149.0));
+        assert!(median_moved(100.0, 150.0));
+        assert!(median_moved(100.0, 50.0));
+        assert!(!median_moved(0.0, 0.0));
+        assert!(median_moved(0.0, 1.0));
     }
 
     #[test]
