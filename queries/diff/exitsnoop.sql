@@ -6,8 +6,8 @@
 -- Columns:
 --   key    comm of the exiting process
 --   count  exits
---   bytes  always 0 (top lists share one shape)
-SELECT comm AS key, count(*) AS count, CAST(0 AS BIGINT) AS bytes
+--   bytes, lat_ns  always 0 (top lists share one shape)
+SELECT comm AS key, count(*) AS count, CAST(0 AS BIGINT) AS bytes, CAST(0 AS BIGINT) AS lat_ns
 FROM process_exit
 WHERE pid = tid
 GROUP BY comm

@@ -6,8 +6,8 @@
 //! mean/p50/p90/p99/max, and a Mann-Whitney U test ([`stats`]): a shift is reported
 //! only when p < 0.01, |Cliff's delta| ≥ 0.2 and the median moved by 50% or more.
 //! Top lists (biotop, execsnoop, exitsnoop) are matched by comm, with deltas, rank changes, and keys that appeared or
-//! vanished; a key is reported when its rate changed 2x or more with at least 10
-//! events. `--fail-if` ([`fail_if`]) turns chosen metrics into an exit status.
+//! vanished; a key is reported when its rate (or, in biotop, its average latency)
+//! changed 2x or more with at least 10 events. `--fail-if` ([`fail_if`]) turns chosen metrics into an exit status.
 //! Differences that limit the comparison (hosts, kernels, CPU counts, filters, lost
 //! events, a source missing on one side) are always printed.
 
@@ -32,7 +32,8 @@ use model::{diff_tool, DiffDef, DiffKind, HistDiff, KeyCounts, Outcome, ToolDiff
 Verdicts: a histogram tool is reported slower/faster (larger/smaller, ...) when the \
 two-sided Mann-Whitney U test on the raw values gives p < 0.01 AND |Cliff's delta| >= 0.2 \
 (delta: P(new > base) - P(new < base)) AND the median moved by 50% or more; a top list is reported changed when a command's \
-rate per second changed 2x or more (or it appeared or vanished) with at least 10 events.
+rate per second (or, in biotop, its average latency) changed 2x or more (or it appeared or \
+vanished) with at least 10 events.
 
 --fail-if TOOL.METRIC OP THRESHOLD (repeatable), OP one of > >= < <=; THRESHOLD relative \
 to BASE as +10% / -10% (BASE x (1 + N/100)) or 2x (BASE x 2), or a plain number in the \
@@ -243,7 +244,9 @@ async fn compare(def: &'static DiffDef, base: &mut Side, new: &mut Side) -> Resu
             let (mut vb, mut vn) = (values(&rb)?, values(&rn)?);
             Outcome::Hist(HistDiff::new(&mut vb, &mut vn, scale, spans))
         }
-        DiffKind::Top { .. } => Outcome::Top(TopDiff::new(&keys(&rb)?, &keys(&rn)?, spans)),
+        DiffKind::Top { latency, .. } => {
+            Outcome::Top(TopDiff::new(&keys(&rb)?, &keys(&rn)?, spans, latency))
+        }
     };
     Ok(ToolDiff { def, outcome })
 }
@@ -264,7 +267,7 @@ fn values(r: &QueryResult) -> Result<Vec<i64>> {
     Ok(out)
 }
 
-/// `key`, `count`, `bytes` rows as a map.
+/// `key`, `count`, `bytes`, `lat_ns` rows as a map.
 fn keys(r: &QueryResult) -> Result<KeyCounts> {
     use arrow::array::{Array, AsArray};
     use arrow::datatypes::{DataType, Int64Type};
@@ -276,15 +279,21 @@ fn keys(r: &QueryResult) -> Result<KeyCounts> {
         let count = count.as_primitive::<Int64Type>();
         let bytes = arrow::compute::cast(b.column(2), &DataType::Int64)?;
         let bytes = bytes.as_primitive::<Int64Type>();
-        for i in 0..b.num_rows() {
-            let k = if key.is_null(i) { "?" } else { key.value(i) };
-            let e = out.entry(k.to_string()).or_insert((0, 0));
-            e.0 += count.value(i).max(0) as u64;
-            e.1 += if bytes.is_null(i) {
+        let lat = arrow::compute::cast(b.column(3), &DataType::Int64)?;
+        let lat = lat.as_primitive::<Int64Type>();
+        let get = |a: &arrow::array::Int64Array, i: usize| {
+            if a.is_null(i) {
                 0
             } else {
-                bytes.value(i).max(0) as u64
-            };
+                a.value(i).max(0) as u64
+            }
+        };
+        for i in 0..b.num_rows() {
+            let k = if key.is_null(i) { "?" } else { key.value(i) };
+            let e = out.entry(k.to_string()).or_insert((0, 0, 0));
+            e.0 += get(count, i);
+            e.1 += get(bytes, i);
+            e.2 += get(lat, i);
         }
     }
     Ok(out)

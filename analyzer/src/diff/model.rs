@@ -18,10 +18,12 @@ pub enum DiffKind {
         up: &'static str,
         down: &'static str,
     },
-    /// Counts per key (the key column is named `key` in the query; `what` is its heading).
+    /// Counts per key (the query's `key` column; `key` here is its heading, `counts`
+    /// names what is counted); with `latency`, the average latency per key too.
     Top {
         key: &'static str,
         counts: &'static str,
+        latency: bool,
     },
 }
 
@@ -90,6 +92,7 @@ pub static DIFF_TOOLS: &[DiffDef] = &[
         kind: DiffKind::Top {
             key: "COMM",
             counts: "I/O",
+            latency: true,
         },
     },
     DiffDef {
@@ -99,6 +102,7 @@ pub static DIFF_TOOLS: &[DiffDef] = &[
         kind: DiffKind::Top {
             key: "COMM",
             counts: "execs",
+            latency: false,
         },
     },
     DiffDef {
@@ -108,6 +112,7 @@ pub static DIFF_TOOLS: &[DiffDef] = &[
         kind: DiffKind::Top {
             key: "COMM",
             counts: "exits",
+            latency: false,
         },
     },
 ];
@@ -117,8 +122,8 @@ pub fn diff_tool(name: &str) -> Option<&'static DiffDef> {
     DIFF_TOOLS.iter().find(|d| d.name == name)
 }
 
-/// A top-list key is reported as changed when its rate changed at least this many
-/// times (or it appeared or vanished) ...
+/// A top-list key is reported as changed when its rate (or its average latency)
+/// changed at least this many times (or it appeared or vanished) ...
 pub const TOP_FACTOR: f64 = 2.0;
 /// ... and it has at least this many events on its larger side.
 pub const TOP_MIN_EVENTS: u64 = 10;
@@ -221,8 +226,8 @@ impl HistDiff {
     }
 }
 
-/// Per-key counts of one capture: key → (count, bytes).
-pub type KeyCounts = BTreeMap<String, (u64, u64)>;
+/// Per-key counts of one capture: key → (count, bytes, summed latency in ns).
+pub type KeyCounts = BTreeMap<String, (u64, u64, u64)>;
 
 /// One key of a top list, on both sides.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,11 +240,19 @@ pub struct TopRow {
     /// 1-based rank by count (then key) on each side; None where the key is absent.
     pub base_rank: Option<usize>,
     pub new_rank: Option<usize>,
+    /// Average latency, usecs, on each side where the key is present (top lists of
+    /// latency-measuring tools only).
+    pub base_avg_us: Option<f64>,
+    pub new_avg_us: Option<f64>,
 }
 
 impl TopRow {
     /// Whether this key changed enough to report ([`TOP_FACTOR`], [`TOP_MIN_EVENTS`]).
     pub fn changed(&self) -> bool {
+        self.rate_changed() || self.latency_changed()
+    }
+
+    fn rate_changed(&self) -> bool {
         if self.base.max(self.new) < TOP_MIN_EVENTS {
             return false;
         }
@@ -251,14 +264,33 @@ impl TopRow {
         lo == 0.0 || hi / lo >= TOP_FACTOR
     }
 
+    /// Whether the average latency changed [`TOP_FACTOR`] times or more, with at least
+    /// [`TOP_MIN_EVENTS`] on each side.
+    pub fn latency_changed(&self) -> bool {
+        match (self.base_avg_us, self.new_avg_us) {
+            (Some(b), Some(n)) if self.base.min(self.new) >= TOP_MIN_EVENTS => {
+                let (lo, hi) = if b <= n { (b, n) } else { (n, b) };
+                hi > 0.0 && (lo == 0.0 || hi / lo >= TOP_FACTOR)
+            }
+            _ => false,
+        }
+    }
+
     /// The change of rate relative to the larger side, 0..=1 (1: appeared or vanished).
     pub fn score(&self) -> f64 {
-        let hi = self.base_rate.max(self.new_rate);
-        if hi == 0.0 {
-            0.0
-        } else {
-            (self.new_rate - self.base_rate).abs() / hi
-        }
+        let relative = |b: f64, n: f64| {
+            let hi = b.max(n);
+            if hi == 0.0 {
+                0.0
+            } else {
+                (n - b).abs() / hi
+            }
+        };
+        let latency = match (self.base_avg_us, self.new_avg_us) {
+            (Some(b), Some(n)) if self.latency_changed() => relative(b, n),
+            _ => 0.0,
+        };
+        relative(self.base_rate, self.new_rate).max(latency)
     }
 }
 
@@ -275,7 +307,8 @@ pub struct TopDiff {
 }
 
 impl TopDiff {
-    pub fn new(base: &KeyCounts, new: &KeyCounts, spans: (f64, f64)) -> TopDiff {
+    /// Match the keys of both sides; `latency`: also compare average latencies.
+    pub fn new(base: &KeyCounts, new: &KeyCounts, spans: (f64, f64), latency: bool) -> TopDiff {
         let ranks = |m: &KeyCounts| -> BTreeMap<String, usize> {
             let mut v: Vec<(&String, u64)> = m.iter().map(|(k, c)| (k, c.0)).collect();
             v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -293,6 +326,11 @@ impl TopDiff {
             .map(|k| {
                 let b = base.get(k).map_or(0, |c| c.0);
                 let n = new.get(k).map_or(0, |c| c.0);
+                let avg = |m: &KeyCounts| {
+                    m.get(k)
+                        .filter(|c| latency && c.0 > 0)
+                        .map(|c| c.2 as f64 / c.0 as f64 / 1e3)
+                };
                 TopRow {
                     key: k.clone(),
                     base: b,
@@ -301,13 +339,19 @@ impl TopDiff {
                     new_rate: n as f64 / spans.1,
                     base_rank: rb.get(k).copied(),
                     new_rank: rn.get(k).copied(),
+                    base_avg_us: avg(base),
+                    new_avg_us: avg(new),
                 }
             })
             .collect();
+        // Reported keys first, then by change of rate.
         rows.sort_by(|a, b| {
             let da = (a.new_rate - a.base_rate).abs();
             let db = (b.new_rate - b.base_rate).abs();
-            db.total_cmp(&da).then(a.key.cmp(&b.key))
+            b.changed()
+                .cmp(&a.changed())
+                .then(db.total_cmp(&da))
+                .then(a.key.cmp(&b.key))
         });
         TopDiff {
             rows,
@@ -407,9 +451,17 @@ mod tests {
 
     #[test]
     fn top_rows_match_by_key() {
-        let base: KeyCounts = [("a".to_string(), (10, 0)), ("b".to_string(), (30, 0))].into();
-        let new: KeyCounts = [("b".to_string(), (30, 0)), ("c".to_string(), (40, 0))].into();
-        let t = TopDiff::new(&base, &new, (10.0, 10.0));
+        let base: KeyCounts = [
+            ("a".to_string(), (10, 0, 0)),
+            ("b".to_string(), (30, 0, 30_000)),
+        ]
+        .into();
+        let new: KeyCounts = [
+            ("b".to_string(), (30, 0, 90_000)),
+            ("c".to_string(), (40, 0, 0)),
+        ]
+        .into();
+        let t = TopDiff::new(&base, &new, (10.0, 10.0), false);
         let keys: Vec<&str> = t.rows.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["c", "a", "b"]);
         assert_eq!(t.rows[0].base_rank, None);
@@ -419,5 +471,10 @@ mod tests {
         let changed: Vec<&str> = t.changed().map(|r| r.key.as_str()).collect();
         assert_eq!(changed, ["c", "a"]);
         assert_eq!(t.metric("count"), Some((40.0, 70.0)));
+        // With latency: b's average went from 1 to 3 usecs, so b is reported too.
+        let t = TopDiff::new(&base, &new, (10.0, 10.0), true);
+        let b = t.rows.iter().find(|r| r.key == "b").unwrap();
+        assert_eq!((b.base_avg_us, b.new_avg_us), (Some(1.0), Some(3.0)));
+        assert!(b.latency_changed() && b.changed());
     }
 }

@@ -60,6 +60,15 @@ fn test_text(h: &HistDiff) -> String {
 }
 
 fn key_text(r: &TopRow) -> String {
+    if let (true, Some(b), Some(n)) = (r.latency_changed(), r.base_avg_us, r.new_avg_us) {
+        return format!(
+            "{}: avg {} -> {} usecs ({})",
+            r.key,
+            num(b),
+            num(n),
+            change(b, n)
+        );
+    }
     let what = match (r.base, r.new) {
         (0, _) => "appeared".to_string(),
         (_, 0) => "vanished".to_string(),
@@ -165,8 +174,15 @@ pub fn write_detail(t: &ToolDiff, rows: usize, out: &mut dyn Write) -> io::Resul
     match (&t.outcome, &t.def.kind) {
         (Outcome::NotComparable(why), _) => writeln!(out, "not comparable: {why}"),
         (Outcome::Hist(h), DiffKind::Hist { unit, .. }) => write_hist(t, h, unit, out),
-        (Outcome::Top(top), DiffKind::Top { key, counts }) => {
-            write_top(top, key, counts, rows, out)?;
+        (
+            Outcome::Top(top),
+            DiffKind::Top {
+                key,
+                counts,
+                latency,
+            },
+        ) => {
+            write_top(top, (key, counts, *latency), rows, out)?;
             writeln!(out, "verdict: {}", verdict(t))
         }
         _ => Ok(()),
@@ -254,16 +270,30 @@ fn write_hist(t: &ToolDiff, h: &HistDiff, unit: &str, out: &mut dyn Write) -> io
 /// Keys matched on both sides, the largest change of rate first.
 fn write_top(
     top: &TopDiff,
-    key: &str,
-    counts: &str,
+    (key, counts, latency): (&str, &str, bool),
     rows: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let lat_head = if latency {
+        format!(" {:>9} {:>9}", "BASE avg", "NEW avg")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{key:<16} {:>8} {:>8} {:>9} {:>9} {:>8}  RANK ({counts})",
-        "BASE", "NEW", "BASE/s", "NEW/s", "CHANGE"
+        "{key:<16} {:>8} {:>8} {:>9} {:>9} {:>8}{lat_head}  RANK ({counts}{})",
+        "BASE",
+        "NEW",
+        "BASE/s",
+        "NEW/s",
+        "CHANGE",
+        if latency {
+            "; avg latency in usecs"
+        } else {
+            ""
+        }
     )?;
+    let avg = |v: Option<f64>| v.map_or("-".to_string(), num);
     let rank = |r: Option<usize>| r.map_or("-".to_string(), |r| r.to_string());
     for r in top.rows.iter().take(rows) {
         let what = match (r.base, r.new) {
@@ -271,9 +301,14 @@ fn write_top(
             (_, 0) => "gone".to_string(),
             _ => change(r.base_rate, r.new_rate),
         };
+        let lat = if latency {
+            format!(" {:>9} {:>9}", avg(r.base_avg_us), avg(r.new_avg_us))
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{:<16} {:>8} {:>8} {:>9.2} {:>9.2} {what:>8}  {} -> {}{}",
+            "{:<16} {:>8} {:>8} {:>9.2} {:>9.2} {what:>8}{lat}  {} -> {}{}",
             r.key,
             r.base,
             r.new,
@@ -354,6 +389,7 @@ fn tool_json(t: &ToolDiff) -> Value {
             "rows": top.rows.iter().map(|r| json!({
                 "key": r.key, "base": r.base, "new": r.new, "base_rate": r.base_rate,
                 "new_rate": r.new_rate, "base_rank": r.base_rank, "new_rank": r.new_rank,
+                "base_avg_us": r.base_avg_us, "new_avg_us": r.new_avg_us,
                 "changed": r.changed(),
             })).collect::<Vec<_>>(),
         }),

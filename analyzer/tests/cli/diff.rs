@@ -118,8 +118,22 @@ fn injected_changes_are_reported_with_their_size() {
     );
     assert_eq!(sh["changed"], true);
     assert_eq!(key(ex, "fio")["changed"], false);
+    // biotop: fio's average latency doubled (its count did not change).
+    let top = tool(&report, "biotop");
+    assert_eq!(top["verdict"], "changed");
+    let fio = key(top, "fio");
+    assert_eq!(
+        (fio["base"].as_u64(), fio["new"].as_u64()),
+        (Some(1500), Some(1500))
+    );
+    let avg_ratio = fio["new_avg_us"].as_f64().unwrap() / fio["base_avg_us"].as_f64().unwrap();
+    assert!(
+        (1.9..2.1).contains(&avg_ratio),
+        "fio latency ratio {avg_ratio}"
+    );
+    assert_eq!(key(top, "dd")["changed"], false);
     // Unchanged tools stay unflagged.
-    for name in ["bitesize", "biotop", "iosched", "seeksize"] {
+    for name in ["bitesize", "iosched", "seeksize"] {
         assert_eq!(tool(&report, name)["verdict"], "same", "{name}");
     }
     // Gates: both crossed, with the values they saw.
@@ -135,7 +149,10 @@ fn injected_changes_are_reported_with_their_size() {
         .iter()
         .map(|t| t["tool"].as_str().unwrap())
         .collect();
-    assert_eq!(&order[..3], ["execsnoop", "exitsnoop", "biolatency"]);
+    assert_eq!(&order[..2], ["execsnoop", "exitsnoop"]);
+    let mut next: Vec<&str> = order[2..4].to_vec();
+    next.sort();
+    assert_eq!(next, ["biolatency", "biotop"]);
 }
 
 #[test]
@@ -236,6 +253,8 @@ fn diff_text_snapshots() {
                 "biolatency",
                 "--tool",
                 "execsnoop",
+                "--tool",
+                "biotop",
                 "--rows",
                 "4",
             ],
