@@ -9,7 +9,8 @@
 //! vanished; a key is reported when its rate (or, in biotop, its average latency)
 //! changed 2x or more with at least 10 events. `--fail-if` ([`fail_if`]) turns chosen metrics into an exit status.
 //! Differences that limit the comparison (hosts, kernels, CPU counts, filters, lost
-//! events, a source missing on one side) are always printed.
+//! events, incomplete or damaged captures, a source missing on one side) are always
+//! printed: as notes in the text output, or on stderr and in the JSON `notes`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -114,11 +115,9 @@ struct Side {
     session: Session,
 }
 
-async fn open_side(path: &Path, options: OpenOptions, err: &mut dyn Write) -> Result<Side> {
+/// Open one capture; its warnings (incomplete, damaged) become notes of the report.
+async fn open_side(path: &Path, options: OpenOptions) -> Result<Side> {
     let capture = Capture::open_with(path, options)?;
-    for w in capture.warnings() {
-        writeln!(err, "retrace: {w}")?;
-    }
     let name = crate::sql::capture_names(&[path.to_path_buf()], &[])?
         .pop()
         .unwrap_or_default();
@@ -144,8 +143,8 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<bool> {
-    let mut base = open_side(&args.base, options, err).await?;
-    let mut new = open_side(&args.new, options, err).await?;
+    let mut base = open_side(&args.base, options).await?;
+    let mut new = open_side(&args.new, options).await?;
     let notes = comparability_notes(&base, &new);
     let detail = !args.tools.is_empty();
     let mut names: Vec<&str> = if detail {
@@ -343,6 +342,9 @@ fn comparability_notes(base: &Side, new: &Side) -> Vec<String> {
         ));
     }
     for (label, side, c) in [("BASE", base, b), ("NEW", new, n)] {
+        for w in c.warnings() {
+            notes.push(format!("{label} ({}): {w}", side.info.name));
+        }
         for s in &c.manifest().sources {
             if s.lost_events > 0 {
                 notes.push(format!(

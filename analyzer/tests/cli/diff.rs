@@ -286,3 +286,19 @@ fn diff_text_snapshots() {
         stale.join("\n")
     );
 }
+
+#[test]
+fn an_incomplete_capture_is_a_note() {
+    let tmp = copy_capture(Path::new(&pair("diff-same")));
+    edit_manifest(tmp.path(), |m| m["complete"] = false.into());
+    let new = tmp.path().to_string_lossy().into_owned();
+    let base = pair("diff-base");
+    let o = retrace(&["diff", &base, &new, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("is incomplete"), "{notes}");
+    assert!(stderr(&o).contains("retrace: note: NEW"), "{}", stderr(&o));
+    let text = ok(&["diff", &base, &new]);
+    assert!(text.contains("\nnote: NEW ("), "{text}");
+}

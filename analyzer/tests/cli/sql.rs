@@ -148,3 +148,27 @@ fn several_captures_are_one_dataset() {
     let (_, err) = fails(&["sql", &fx(), &fx(), "--since", "1s", "SELECT 1"]);
     assert!(err.contains("need a single capture"), "{err}");
 }
+
+/// A tool's query runs over several captures as over one.
+#[test]
+fn a_tool_query_runs_over_several_captures() {
+    let q = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../queries/bitesize.sql");
+    let (a, b) = (fixture(), fixture());
+    let rows = json_rows(&[
+        "sql",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--name",
+        "x",
+        "--name",
+        "y",
+        "-f",
+        q.to_str().unwrap(),
+        "--param",
+        "comm=",
+        "--param",
+        "disk=",
+    ]);
+    let total: i64 = rows.iter().map(|r| num(r, "count")).sum();
+    assert_eq!(total, 2 * block_io(&fixture()).len() as i64);
+}
