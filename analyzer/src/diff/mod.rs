@@ -227,13 +227,20 @@ pub async fn run(
 /// Compare one tool: not comparable when either capture lacks its sources.
 async fn compare(def: &'static DiffDef, base: &mut Side, new: &mut Side) -> Result<ToolDiff> {
     let tool = crate::tools::tool(def.name).expect("every diff tool is a tool");
-    for (label, side) in [("BASE", &*base), ("NEW", &*new)] {
-        if let Some(problem) = tool.missing_source(side.session.capture()) {
-            return Ok(ToolDiff {
-                def,
-                outcome: Outcome::NotComparable(format!("{label} ({}): {problem}", side.info.name)),
-            });
-        }
+    let problems = [("BASE", &*base), ("NEW", &*new)].map(|(label, side)| {
+        tool.missing_source(side.session.capture())
+            .map(|p| format!("{label} ({}): {p}", side.info.name))
+    });
+    let why = match problems {
+        [Some(b), Some(_)] => Some(format!("neither capture can answer; {b}")),
+        [Some(p), None] | [None, Some(p)] => Some(p),
+        [None, None] => None,
+    };
+    if let Some(why) = why {
+        return Ok(ToolDiff {
+            def,
+            outcome: Outcome::NotComparable(why),
+        });
     }
     let rb = base.session.query(def.sql, &Params::new()).await?;
     let rn = new.session.query(def.sql, &Params::new()).await?;
