@@ -38,7 +38,7 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_by: Option<String>,
     /// How the recording went: limits, redaction, shed sources, the recorder's cost.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "RecordingInfo::is_empty")]
     pub recording: RecordingInfo,
     /// False until the recorder finalized the capture.
     pub complete: bool,
@@ -72,6 +72,13 @@ pub struct RecordingInfo {
     /// CPU time the recorder process used (user + system).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_ns: Option<u64>,
+}
+
+impl RecordingInfo {
+    /// Nothing to say (captures written without any of these features).
+    pub fn is_empty(&self) -> bool {
+        *self == RecordingInfo::default()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
