@@ -45,7 +45,7 @@ impl Tool for Args {
     fn render(&self, rows: &Rows, _cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()> {
         write!(
             out,
-            "{:<11} {:<14} {:<7} {:<7} {:<1} {:<10} {:<7} ",
+            "{:<11} {:<14} {:<7} {:<7} {:<4} {:<10} {:<7} ",
             "TIME(s)", "COMM", "PID", "DISK", "T", "SECTOR", "BYTES"
         )?;
         if self.queued {
@@ -55,7 +55,7 @@ impl Tool for Args {
         for r in rows.iter() {
             write!(
                 out,
-                "{:<11.6} {:<14.14} {:<7} {:<7} {:<1} {:<10} {:<7} ",
+                "{:<11.6} {:<14.14} {:<7} {:<7} {:<4} {:<10} {:<7} ",
                 r.f64("time_s"),
                 r.str("comm"),
                 r.u64("pid"),

@@ -232,10 +232,10 @@ fn bitesize_and_biosnoop_exact_text() {
     ]);
     assert_eq!(
         out,
-        "TIME(s)     COMM           PID     DISK    T SECTOR     BYTES   QUE(ms) LAT(ms)
-0.800008    cat            12      sdb     R 1056       1024      0.009   0.008
-0.900100    cat            12      sdb     RA 1064       131072        -   0.100
-6.001000    cat            12      sdb     RA 1072       131072        -   1.000
+        "TIME(s)     COMM           PID     DISK    T    SECTOR     BYTES   QUE(ms) LAT(ms)
+0.800008    cat            12      sdb     R    1056       1024      0.009   0.008
+0.900100    cat            12      sdb     RA   1064       131072        -   0.100
+6.001000    cat            12      sdb     RA   1072       131072        -   1.000
 "
     );
 }
