@@ -364,7 +364,17 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     for r in &mut running {
         r.object.detach();
     }
-    let _ = rb.consume();
+    // A program that was running when we detached may still be writing its
+    // record (reserved, not yet committed): drain until the rings stay empty.
+    let mut quiet_rounds = 0;
+    while quiet_rounds < 3 {
+        if rb.consume_raw() > 0 {
+            quiet_rounds = 0;
+        } else {
+            quiet_rounds += 1;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let final_lost = lost_of(&running);
     let malformed = rows.borrow().malformed;
     if malformed > 0 {
