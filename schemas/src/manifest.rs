@@ -72,6 +72,31 @@ pub struct RecordingInfo {
     /// CPU time the recorder process used (user + system).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_ns: Option<u64>,
+    /// Stacks and symbols, when a source recorded stacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stacks: Option<StacksInfo>,
+}
+
+/// How complete the stacks and their symbols are: what could not be captured or
+/// named is counted here, so that unnamed frames are never a silent mystery.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StacksInfo {
+    /// Unique stacks written to the `stacks` table.
+    pub stacks: u64,
+    /// Events whose stack could not be taken (stack map full or a hash collision
+    /// with another stack); their stack id is 0.
+    pub stack_errors: u64,
+    /// Processes seen in a user stack.
+    pub processes: u64,
+    /// Of those, processes whose mappings could not be read (they exited before
+    /// the recorder saw them); their user frames stay unnamed.
+    pub processes_without_mappings: u64,
+    /// Unique user frame addresses, and how many of them got a symbol name.
+    pub user_frames: u64,
+    pub user_frames_named: u64,
+    /// Kernel text symbols saved from /proc/kallsyms (0: not readable, e.g.
+    /// kptr_restrict, so kernel frames stay unnamed).
+    pub kernel_symbols: u64,
 }
 
 impl RecordingInfo {

@@ -18,6 +18,8 @@ pub enum ColType {
     Str,
     /// A list of strings (e.g. argv).
     StrList,
+    /// A list of u64 (e.g. a stack's return addresses).
+    U64List,
 }
 
 impl ColType {
@@ -30,6 +32,9 @@ impl ColType {
             ColType::Bool => DataType::Boolean,
             ColType::Str => DataType::Utf8,
             ColType::StrList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            ColType::U64List => {
+                DataType::List(Arc::new(Field::new("item", DataType::UInt64, false)))
+            }
         }
     }
 
@@ -42,6 +47,7 @@ impl ColType {
             ColType::Bool => "bool",
             ColType::Str => "string",
             ColType::StrList => "list<string>",
+            ColType::U64List => "list<u64>",
         }
     }
 }
@@ -66,8 +72,9 @@ pub struct Table {
     pub doc: &'static str,
     /// Column by which rows are sorted within each row group (time-range pruning).
     pub sort_key: &'static str,
-    /// Column that places a row in time, used by the analyzer's `--since/--until`.
-    pub time_column: &'static str,
+    /// Column that places a row in time, used by the analyzer's `--since/--until`;
+    /// None for reference tables (stacks, symbols) that hold no events.
+    pub time_column: Option<&'static str>,
     /// Never deleted by flight-recorder mode: a snapshot of state at the start,
     /// which later rows need (e.g. to name processes).
     pub keep_in_ring: bool,
@@ -126,7 +133,7 @@ pub static BLOCK_IO: Table = Table {
           block_rq_insert, block_rq_issue and block_rq_complete tracepoints. Requests \
           issued before the recording started are not recorded.",
     sort_key: "ts_complete_ns",
-    time_column: "ts_complete_ns",
+    time_column: Some("ts_complete_ns"),
     keep_in_ring: false,
     columns: &[
         opt("ts_insert_ns", U64, "ns, CLOCK_MONOTONIC", "When the request entered the I/O scheduler queue (block_rq_insert); null when it was issued directly without queueing."),
@@ -152,7 +159,7 @@ pub static PROCESS_EXEC: Table = Table {
     doc: "One row per execve/execveat call that returned (successfully or not), from the \
           syscalls:sys_enter_execve(at) and sys_exit_execve(at) tracepoints.",
     sort_key: "ts_ns",
-    time_column: "ts_ns",
+    time_column: Some("ts_ns"),
     keep_in_ring: false,
     columns: &[
         col(
@@ -214,7 +221,7 @@ pub static PROCESS_FORK: Table = Table {
     source: "proc",
     doc: "One row per new task (process or thread), from the sched_process_fork tracepoint.",
     sort_key: "ts_ns",
-    time_column: "ts_ns",
+    time_column: Some("ts_ns"),
     keep_in_ring: false,
     columns: &[
         col(
@@ -246,7 +253,7 @@ pub static PROCESS_EXIT: Table = Table {
     source: "proc",
     doc: "One row per task exit (process or thread), from the sched_process_exit tracepoint.",
     sort_key: "ts_ns",
-    time_column: "ts_ns",
+    time_column: Some("ts_ns"),
     keep_in_ring: false,
     columns: &[
         col("ts_ns", U64, "ns, CLOCK_MONOTONIC", "When the task exited."),
@@ -287,7 +294,7 @@ pub static PROCESS_SNAPSHOT: Table = Table {
     doc: "Every process in /proc when the recording started, so that any pid seen later \
           can be named. Read by the recorder in user space.",
     sort_key: "pid",
-    time_column: "ts_ns",
+    time_column: Some("ts_ns"),
     keep_in_ring: true,
     columns: &[
         col(
@@ -316,6 +323,266 @@ pub static PROCESS_SNAPSHOT: Table = Table {
     ],
 };
 
+/// Pseudo-source of the tables that stack-recording sources (`profile`, `offcpu`,
+/// `pmc`) share: the unique stacks and what offline symbolization needs.
+pub const STACKS_SOURCE: &str = "stacks";
+
+/// Sources whose rows carry stack ids into the shared `stacks` tables.
+pub const STACK_SOURCES: &[&str] = &["profile", "offcpu", "pmc"];
+
+const MONO: &str = "ns, CLOCK_MONOTONIC";
+
+pub static SCHED_SWITCH: Table = Table {
+    name: "sched_switch",
+    source: "sched",
+    doc: "One row per context switch, from the sched_switch tracepoint: the CPU leaves \
+          `prev` and runs `next`. With sched_wakeup it answers runqlat, runqslower, cpudist \
+          (on- and off-CPU time) and per-task CPU time.",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the switch happened."),
+        col("cpu", U32, "", "CPU that switched."),
+        col("prev_tid", U32, "", "Thread switched out (0 is the idle task)."),
+        col("prev_pid", U32, "", "Process (tgid) of the thread switched out."),
+        col("prev_comm", Str, "", "Command name of the thread switched out."),
+        col("prev_prio", I32, "", "Kernel priority of the thread switched out (0-99 real time, 100-139 normal; lower runs first)."),
+        col("prev_state", U32, "", "State of the thread switched out, as the tracepoint gives it: 0 when it was preempted and stays runnable, else the TASK_* bits of why it left the CPU (1 interruptible sleep, 2 uninterruptible (D), ...)."),
+        col("next_tid", U32, "", "Thread switched in (0 is the idle task)."),
+        col("next_pid", U32, "", "Process (tgid) of the thread switched in."),
+        col("next_comm", Str, "", "Command name of the thread switched in."),
+        col("next_prio", I32, "", "Kernel priority of the thread switched in."),
+    ],
+};
+
+pub static SCHED_WAKEUP: Table = Table {
+    name: "sched_wakeup",
+    source: "sched",
+    doc: "One row per wakeup of a sleeping thread (sched_wakeup) and per first wakeup of a \
+          new thread (sched_wakeup_new). The time from a wakeup to the thread's next \
+          `sched_switch` in is its run-queue latency.",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the thread was made runnable."),
+        col("cpu", U32, "", "CPU on which the wakeup ran (the waker's CPU)."),
+        col("target_cpu", U32, "", "CPU whose run queue the thread was put on."),
+        col("tid", U32, "", "Thread woken."),
+        col("pid", U32, "", "Process (tgid) of the thread woken."),
+        col("comm", Str, "", "Command name of the thread woken."),
+        col("prio", I32, "", "Kernel priority of the thread woken."),
+        col("waker_tid", U32, "", "Thread that did the wakeup (0 from interrupt or idle context)."),
+        col("waker_pid", U32, "", "Process (tgid) of the waker."),
+        col("new", Bool, "", "True for sched_wakeup_new (a new thread's first run)."),
+    ],
+};
+
+pub static OFFCPU: Table = Table {
+    name: "offcpu",
+    source: "offcpu",
+    doc: "One row per time a thread was off the CPU for at least `--min-block` (kept in \
+          the kernel: shorter blocks are not recorded), with the kernel and user stacks \
+          it blocked in, taken when it was switched out (sched_switch). Preemptions \
+          (the thread stayed runnable) are not recorded.",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the thread was switched back in."),
+        col("ts_off_ns", U64, MONO, "When the thread was switched out; ts_ns - ts_off_ns is the time it was blocked."),
+        col("cpu", U32, "", "CPU the thread was switched back in on."),
+        col("tid", U32, "", "Thread id."),
+        col("pid", U32, "", "Process id (tgid)."),
+        col("comm", Str, "", "Command name."),
+        col("state", U32, "", "prev_state when it was switched out (1 interruptible sleep, 2 uninterruptible, ...)."),
+        col("kstack_id", U32, "", "Kernel stack where it blocked, in `stacks`; 0 when none could be taken."),
+        col("ustack_id", U32, "", "User stack where it blocked, in `stacks`; 0 for kernel threads or when none could be taken."),
+    ],
+};
+
+pub static PROFILE: Table = Table {
+    name: "profile",
+    source: "profile",
+    doc: "Timed CPU samples: on every CPU, `-F` times a second (perf_event cpu-clock), the \
+          task on the CPU with its kernel and user stacks and the CPU's run-queue length.",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the sample was taken."),
+        col("cpu", U32, "", "CPU sampled."),
+        col("tid", U32, "", "Thread on the CPU (0 when idle)."),
+        col("pid", U32, "", "Process (tgid) on the CPU (0 when idle)."),
+        col("comm", Str, "", "Command name of the thread on the CPU."),
+        col("kstack_id", U32, "", "Kernel stack, in `stacks`; 0 when the sample hit user mode or no stack could be taken."),
+        col("ustack_id", U32, "", "User stack, in `stacks`; 0 for kernel threads or when none could be taken."),
+        col("runq_len", U32, "", "Tasks runnable on this CPU's run queue at the sample, the running one included (rq->nr_running)."),
+    ],
+};
+
+pub static SYSCALLS: Table = Table {
+    name: "syscalls",
+    source: "syscalls",
+    doc: "One row per system call that returned, paired in the kernel from raw_syscalls \
+          sys_enter and sys_exit (per-task storage). Calls that never return (exit, \
+          exit_group, a successful execve's old image) have no row.",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the call returned."),
+        col("ts_enter_ns", U64, MONO, "When the call was entered."),
+        col("pid", U32, "", "Process id (tgid)."),
+        col("tid", U32, "", "Thread id."),
+        col("comm", Str, "", "Command name."),
+        col("nr", I32, "", "System call number, in the numbering of the host's architecture (manifest `host.arch`)."),
+        col("ret", I64, "", "Return value: negative errno on failure."),
+    ],
+};
+
+pub static HARDIRQ: Table = Table {
+    name: "hardirq",
+    source: "irq",
+    doc: "One row per hard interrupt handler run, paired per CPU from irq_handler_entry \
+          and irq_handler_exit.",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the handler returned."),
+        col("ts_entry_ns", U64, MONO, "When the handler was entered."),
+        col("cpu", U32, "", "CPU that ran the handler."),
+        col("irq", U32, "", "Interrupt number."),
+        col("name", Str, "", "Handler (action) name, e.g. `virtio0-requests`."),
+        col("handled", Bool, "", "True when the handler returned IRQ_HANDLED."),
+    ],
+};
+
+pub static SOFTIRQ: Table = Table {
+    name: "softirq",
+    source: "irq",
+    doc: "One row per soft interrupt run, paired per CPU from softirq_entry and softirq_exit.",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the softirq handler returned."),
+        col("ts_entry_ns", U64, MONO, "When it was entered."),
+        col("cpu", U32, "", "CPU that ran it."),
+        col("vec", U32, "", "Softirq vector number."),
+        col("name", Str, "", "Vector name: hi, timer, net_tx, net_rx, block, irq_poll, tasklet, sched, hrtimer, rcu."),
+    ],
+};
+
+pub static CPU_FREQUENCY: Table = Table {
+    name: "cpu_frequency",
+    source: "cpufreq",
+    doc: "CPU frequency changes (power:cpu_frequency), plus one row per CPU read from \
+          sysfs when the recording started, so every CPU's frequency is known throughout.",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the frequency changed (or was read, for the initial rows)."),
+        col("cpu", U32, "", "CPU."),
+        col("freq_khz", U32, "kHz", "New frequency."),
+        col("initial", Bool, "", "True for the rows read from sysfs at the start."),
+    ],
+};
+
+pub static PMC: Table = Table {
+    name: "pmc",
+    source: "pmc",
+    doc: "Hardware counter samples: each row stands for `period` events of one counter \
+          (cycles, instructions, LLC references or misses) that overflowed on a CPU \
+          while a task ran. Sums of `period` per task estimate its counts (llcstat, IPC).",
+    sort_key: "ts_ns",
+    time_column: Some("ts_ns"),
+    keep_in_ring: false,
+    columns: &[
+        col("ts_ns", U64, MONO, "When the counter overflowed."),
+        col("cpu", U32, "", "CPU."),
+        col("tid", U32, "", "Thread running (0 when idle)."),
+        col("pid", U32, "", "Process (tgid) running."),
+        col("comm", Str, "", "Command name of the thread running."),
+        col("counter", Str, "", "Which counter: `cycles`, `instructions`, `llc_references`, `llc_misses` (or a software event's name when recorded for tests)."),
+        col("period", U64, "events", "Counter events this sample stands for (the sample period)."),
+    ],
+};
+
+pub static STACKS: Table = Table {
+    name: "stacks",
+    source: STACKS_SOURCE,
+    doc: "Each unique stack once, referenced by the `kstack_id` / `ustack_id` columns of \
+          `profile`, `offcpu` and `pmc`. Filled as stacks are first seen. Ids are only \
+          meaningful within one capture.",
+    sort_key: "stack_id",
+    time_column: None,
+    keep_in_ring: true,
+    columns: &[
+        col("stack_id", U32, "", "Id the event rows use (never 0)."),
+        col("user", Bool, "", "True for a user-space stack, false for a kernel stack."),
+        col("frames", U64List, "addresses", "Return addresses, innermost (leaf) first. User addresses are virtual addresses of the process that the event row names; resolve them through `user_symbols`, kernel ones through `kernel_symbols`."),
+    ],
+};
+
+pub static KERNEL_SYMBOLS: Table = Table {
+    name: "kernel_symbols",
+    source: STACKS_SOURCE,
+    doc: "The kernel's text symbols (/proc/kallsyms, types t/T) when the recording started, \
+          so that kernel frames can be named on any machine. A frame belongs to the symbol \
+          with the greatest `addr` not above it.",
+    sort_key: "addr",
+    time_column: None,
+    keep_in_ring: true,
+    columns: &[
+        col("addr", U64, "address", "Start address of the symbol."),
+        col("name", Str, "", "Symbol name."),
+        col("module", Str, "", "Module the symbol belongs to; empty for the kernel image."),
+    ],
+};
+
+pub static USER_MAPPINGS: Table = Table {
+    name: "user_mappings",
+    source: STACKS_SOURCE,
+    doc: "The executable file mappings (/proc/PID/maps) of every process seen in a user \
+          stack, read when the process is first seen, before it can exit. With the build \
+          ids, frames can be symbolized again later with debug info.",
+    sort_key: "pid",
+    time_column: None,
+    keep_in_ring: true,
+    columns: &[
+        col("pid", U32, "", "Process id."),
+        col("start", U64, "address", "First address of the mapping."),
+        col("end", U64, "address", "First address after the mapping."),
+        col("file_offset", U64, "bytes", "Offset in the file of the mapping's first byte."),
+        col("path", Str, "", "File mapped (as the process saw it; `[vdso]` for the vDSO)."),
+        opt("build_id", Str, "", "GNU build id of the file, hex; null when it has none or could not be read."),
+    ],
+};
+
+pub static USER_SYMBOLS: Table = Table {
+    name: "user_symbols",
+    source: STACKS_SOURCE,
+    doc: "The name of every unique user frame address, per process, symbolized with \
+          blazesym on the recording host when the recording ended (from the files the \
+          process mapped, through `user_mappings`).",
+    sort_key: "pid",
+    time_column: None,
+    keep_in_ring: true,
+    columns: &[
+        col("pid", U32, "", "Process id."),
+        col("addr", U64, "address", "Frame address in that process."),
+        opt("symbol", Str, "", "Function name, demangled; null when it could not be named."),
+        opt("offset", U64, "bytes", "Offset of the address from the function's start."),
+        opt("module", Str, "", "Path of the file that holds the address; null when no mapping covers it."),
+        opt("file", Str, "", "Source file, when debug info was available."),
+        opt("line", U32, "", "Source line, when debug info was available."),
+    ],
+};
+
 /// Every table a capture can hold, in documentation order.
 pub static TABLES: &[&Table] = &[
     &BLOCK_IO,
@@ -323,6 +590,19 @@ pub static TABLES: &[&Table] = &[
     &PROCESS_FORK,
     &PROCESS_EXIT,
     &PROCESS_SNAPSHOT,
+    &SCHED_SWITCH,
+    &SCHED_WAKEUP,
+    &OFFCPU,
+    &PROFILE,
+    &SYSCALLS,
+    &HARDIRQ,
+    &SOFTIRQ,
+    &CPU_FREQUENCY,
+    &PMC,
+    &STACKS,
+    &KERNEL_SYMBOLS,
+    &USER_MAPPINGS,
+    &USER_SYMBOLS,
 ];
 
 /// Look a table up by name.

@@ -149,7 +149,8 @@ async fn exercise(dir: &Path) -> Result<Outcome, String> {
     for table in retrace_schema::TABLES {
         let sql = format!(
             "SELECT count(*), max({}) FROM {}",
-            table.time_column, table.name
+            table.time_column.unwrap_or(table.sort_key),
+            table.name
         );
         if let Err(e) = session.query(&sql, &Params::new()).await {
             one_line("query error", &e.to_string())?;
