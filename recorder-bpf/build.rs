@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use libbpf_cargo::SkeletonBuilder;
 
 /// One BPF object per source group.
-const SOURCES: &[&str] = &["disk", "proc"];
+const SOURCES: &[&str] = &[
+    "disk", "proc", "sched", "offcpu", "profile", "pmc", "syscalls", "irq", "cpufreq",
+];
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR set by cargo"));
@@ -22,7 +24,13 @@ fn main() {
             .unwrap_or_else(|e| panic!("building {}: {e:#}", src.display()));
         println!("cargo:rerun-if-changed={}", src.display());
     }
-    for header in ["retrace.h", "ring.bpf.h", "vmlinux.h"] {
+    for header in [
+        "retrace.h",
+        "ring.bpf.h",
+        "stacks.bpf.h",
+        "task.bpf.h",
+        "vmlinux.h",
+    ] {
         println!("cargo:rerun-if-changed={}", bpf_dir.join(header).display());
     }
 }

@@ -26,8 +26,29 @@ pub struct Args {
     pub force: bool,
 
     /// Sources to record, comma separated (see below).
-    #[arg(short, long, value_delimiter = ',', default_value = "disk,proc")]
+    #[arg(short, long, value_delimiter = ',', default_value = crate::sources::DEFAULT)]
     pub sources: Vec<String>,
+
+    /// `profile`: samples per second on each CPU. 49 (not 50 or 100) so that
+    /// sampling does not run in lockstep with timer-driven work.
+    #[arg(short = 'F', long, default_value_t = 49, value_parser = clap::value_parser!(u64).range(1..=10000))]
+    pub frequency: u64,
+
+    /// `offcpu`: record only blocks at least this long (e.g. 100us, 1ms). Filtered
+    /// in the kernel; shorter blocks cost the stack walk but no record.
+    #[arg(long, default_value = "100us", value_parser = parse_duration, value_name = "TIME")]
+    pub min_block: Duration,
+
+    /// `pmc`: which counters. `hardware`: cycles, instructions, LLC references and
+    /// misses. `software`: page faults and context switches through the same
+    /// sampler, to try it on machines without a PMU (most VMs).
+    #[arg(long, default_value = "hardware", value_parser = ["hardware", "software"])]
+    pub pmc_events: String,
+
+    /// `pmc`: one sample every N counter events (default: 10,000,000 for
+    /// cycles and instructions, 10,000 for LLC events, 1 for software events).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub pmc_period: Option<u64>,
 
     /// Only record events of this process id (tgid), filtered in the kernel.
     #[arg(short, long)]
@@ -63,8 +84,9 @@ pub struct Args {
 
     /// Redact sensitive fields at record time, comma separated: `args` (exec
     /// arguments and /proc command lines after argv[0]), `paths` (the folders of
-    /// exec'd files), `addrs` (stack addresses; no source of this version records
-    /// any). Values become keyed hashes, equal within one capture only.
+    /// exec'd files), `addrs` (stack addresses: not supported yet, so it refuses
+    /// the stack sources profile and offcpu). Values become keyed hashes, equal
+    /// within one capture only.
     #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
     pub redact: Vec<String>,
 
@@ -94,9 +116,21 @@ pub struct Args {
     pub command: Vec<String>,
 }
 
-const SOURCES_HELP: &str = "Sources:
-  disk   block I/O requests: insert, issue, complete → block_io (low rate; default)
-  proc   exec with argv and return value, fork, exit, /proc snapshot → process_* (low rate; default)
+const SOURCES_HELP: &str = "Sources (default: disk,proc,sched,profile,cpufreq):
+  disk      block I/O requests: insert, issue, complete → block_io (low rate)
+  proc      exec with argv and return value, fork, exit, /proc snapshot → process_* (low rate)
+  sched     every context switch and wakeup → sched_switch, sched_wakeup (one small record
+            each; typically 1-50 k/s per CPU; for runqlat, runqslower, cpudist)
+  profile   CPU samples at -F Hz on every CPU with kernel+user stacks and run-queue length
+            → profile, stacks, symbols (Hz x CPUs; for profile, runqlen, flame graphs)
+  cpufreq   CPU frequency changes and each CPU's frequency at the start → cpu_frequency
+  offcpu    (opt-in) blocked time >= --min-block with kernel+user stacks → offcpu: walks
+            the stack at every blocking context switch, which costs the most
+  syscalls  (opt-in) every system call that returns → syscalls: up to millions per second
+            on busy hosts, a few hundred ns each
+  irq       (opt-in) hard and soft interrupt handler runs → hardirq, softirq: softirqs
+            reach 100 k/s+ on network-heavy hosts
+  pmc       (opt-in) hardware counter samples → pmc (needs a PMU; VMs usually have none)
 
 Examples:
   retrace-record -d 30s -o /var/tmp/cap          record 30 s of the whole host

@@ -3,8 +3,10 @@
 
 mod child;
 mod cli;
+mod cpu_rows;
 mod guard;
 mod host;
+mod perf;
 mod pipeline;
 mod procfs;
 mod progress;
@@ -12,6 +14,8 @@ mod redact;
 mod rings;
 mod rows;
 mod sources;
+mod stacks;
+mod symbolize;
 mod tracefs;
 mod workload;
 mod writer_thread;
@@ -68,6 +72,15 @@ fn run(args: cli::Args) -> Result<ExitCode> {
         .context("installing the SIGUSR1 handler")?;
     }
     let redact = redact::Redact::parse(&args.redact)?;
+    if redact.names().iter().any(|n| n == "addrs") {
+        if let Some(s) = args
+            .sources
+            .iter()
+            .find(|s| retrace_schema::tables::STACK_SOURCES.contains(&s.as_str()))
+        {
+            anyhow::bail!("--redact addrs cannot be combined with source {s} yet (its stacks hold raw addresses)");
+        }
+    }
     let cpus = rings::possible_cpus()?;
     let output = args.output.clone().unwrap_or_else(default_output);
     let segment = match args.segment {
@@ -94,6 +107,14 @@ fn run(args: cli::Args) -> Result<ExitCode> {
                 .ring_buffer
                 .map(rings::valid_ring_bytes)
                 .unwrap_or_else(|| rings::default_ring_bytes(cpus)),
+            min_block_ns: args.min_block.as_nanos() as u64,
+            profile_hz: args.frequency,
+            pmc: if args.pmc_events == "software" {
+                sources::pmc::Config::software(args.pmc_period)
+            } else {
+                sources::pmc::Config::hardware(args.pmc_period)
+            },
+            stack_map_entries: 16384,
         },
         command: args.command.clone(),
         command_line: std::env::args().collect(),

@@ -17,10 +17,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use libbpf_rs::RingBufferBuilder;
+use retrace_schema::manifest::StacksInfo;
 use retrace_schema::manifest::{
     ChildCommand, Filters, Manifest, ShedSource, SourceState, SourceStatus,
 };
-use retrace_schema::tables::{self, PROCESS_SNAPSHOT};
+use retrace_schema::tables::{self, KERNEL_SYMBOLS, PROCESS_SNAPSHOT, STACK_SOURCES, USER_SYMBOLS};
 use retrace_schema::writer::{create_capture_dir, CaptureWriter, SegmentPolicy};
 
 use crate::child::Launched;
@@ -224,6 +225,19 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
             writer.add_table(t)?;
         }
     }
+    let records_stacks = running.iter().any(|r| STACK_SOURCES.contains(&r.name));
+    let mut kernel_symbols = 0;
+    if records_stacks {
+        for t in tables::tables_of_source(tables::STACKS_SOURCE) {
+            writer.add_table(t)?;
+        }
+        let ksyms = crate::symbolize::kernel_symbols();
+        kernel_symbols = ksyms.num_rows() as u64;
+        if kernel_symbols == 0 {
+            eprintln!("retrace-record: warning: /proc/kallsyms shows no addresses (kptr_restrict?); kernel frames will stay unnamed");
+        }
+        writer.write(&KERNEL_SYMBOLS, &ksyms)?;
+    }
     if running.iter().any(|r| r.name == "proc") {
         let snap = crate::procfs::snapshot(host::monotonic_ns(), &cfg.redact);
         writer.write(&PROCESS_SNAPSHOT, &snap)?;
@@ -244,6 +258,21 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         .spawn(move || writer_thread::run(writer, rx, limits, writer_shared))?;
 
     let rows = Rc::new(RefCell::new(Rows::new(cfg.redact.clone())));
+    {
+        let mut rows = rows.borrow_mut();
+        rows.pmc_counters = sources::pmc::counter_names(&cfg.options.pmc);
+        for (i, r) in running.iter_mut().enumerate() {
+            if let Some(map) = r.stack_map.take() {
+                rows.stacks.add_map(i, map);
+            }
+        }
+        if running.iter().any(|r| r.name == "cpufreq") {
+            let now = host::monotonic_ns();
+            for (cpu, khz) in sources::cpufreq::initial_frequencies() {
+                rows.cpufreq.push_value(now, cpu, khz, true);
+            }
+        }
+    }
     // Events per source, for the overhead guard.
     let counts: Vec<Rc<Cell<u64>>> = running.iter().map(|_| Rc::new(Cell::new(0))).collect();
     let mut rings = Vec::new();
@@ -256,8 +285,9 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     for (i, ring) in &rings {
         let rows = rows.clone();
         let count = counts[*i].clone();
+        let src = *i;
         builder.add(ring, move |data: &[u8]| {
-            rows.borrow_mut().push_record(data);
+            rows.borrow_mut().push_record(src, data);
             count.set(count.get() + 1);
             0
         })?;
@@ -382,6 +412,26 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         // never silent either.
         eprintln!("retrace-record: warning: {malformed} ring-buffer records could not be decoded");
     }
+    let mut stacks_info = None;
+    if records_stacks {
+        let stack_errors = running.iter().map(|r| r.object.stack_errors()).sum();
+        let rows = rows.borrow();
+        let (batch, frames, named) = crate::symbolize::user_symbols(&rows.stacks);
+        stacks_info = Some(StacksInfo {
+            stacks: rows.stacks.count() as u64,
+            stack_errors,
+            processes: rows.stacks.mappings.len() as u64 + rows.stacks.unmapped.len() as u64,
+            processes_without_mappings: rows.stacks.unmapped.len() as u64,
+            user_frames: frames,
+            user_frames_named: named,
+            kernel_symbols,
+        });
+        if result.is_ok() && batch.num_rows() > 0 {
+            if let Err(e) = send(&tx, Msg::Batch(&USER_SYMBOLS, batch)) {
+                result = Err(e);
+            }
+        }
+    }
     if result.is_ok() {
         for (t, b) in rows.borrow_mut().take_all() {
             if let Err(e) = send(&tx, Msg::Batch(t, b)) {
@@ -418,6 +468,7 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         m.recording.shed = shed_log;
         m.recording.peak_rss_bytes = guard::peak_rss_bytes();
         m.recording.cpu_ns = Some(guard::process_cpu().as_nanos() as u64);
+        m.recording.stacks = stacks_info;
     })?;
     Ok(Outcome {
         manifest,

@@ -10,9 +10,17 @@ use arrow::array::{
     UInt64Builder,
 };
 use retrace_recorder_bpf::{disk::types::rt_block_io, proc::types};
-use retrace_schema::tables::{Table, BLOCK_IO, PROCESS_EXEC, PROCESS_EXIT, PROCESS_FORK};
+use retrace_schema::tables::{
+    Table, BLOCK_IO, CPU_FREQUENCY, HARDIRQ, OFFCPU, PMC, PROCESS_EXEC, PROCESS_EXIT, PROCESS_FORK,
+    PROFILE, SCHED_SWITCH, SCHED_WAKEUP, SOFTIRQ, STACKS, SYSCALLS, USER_MAPPINGS,
+};
 
+use crate::cpu_rows::{
+    CpufreqRows, HardirqRows, OffcpuRows, PmcRows, ProfileRows, SoftirqRows, SwitchRows,
+    SyscallRows, WakeupRows,
+};
 use crate::redact::Redact;
+use crate::stacks::Stacks;
 
 /// A batch is handed to the writer once its rows take about this many bytes.
 const BATCH_BYTES: usize = 4 << 20;
@@ -20,7 +28,7 @@ const BATCH_BYTES: usize = 4 << 20;
 const BATCH_ROWS: usize = 64 * 1024;
 
 /// Bytes up to the first NUL, as text (borrowed unless it must be repaired).
-fn c_str(raw: &[i8]) -> Cow<'_, str> {
+pub(crate) fn c_str(raw: &[i8]) -> Cow<'_, str> {
     // SAFETY: i8 and u8 have the same size and alignment.
     let bytes: &[u8] = unsafe { std::slice::from_raw_parts(raw.as_ptr().cast(), raw.len()) };
     let end = bytes.iter().position(|&c| c == 0).unwrap_or(bytes.len());
@@ -293,6 +301,18 @@ pub struct Rows {
     exec: ExecRows,
     fork: ForkRows,
     exit: ExitRows,
+    switch: SwitchRows,
+    wakeup: WakeupRows,
+    offcpu: OffcpuRows,
+    profile: ProfileRows,
+    syscalls: SyscallRows,
+    hardirq: HardirqRows,
+    softirq: SoftirqRows,
+    pub cpufreq: CpufreqRows,
+    pmc: PmcRows,
+    /// Names of the `pmc` counters, by attach cookie.
+    pub pmc_counters: Vec<&'static str>,
+    pub stacks: Stacks,
     /// Records decoded since the start, all tables.
     pub events: u64,
     /// Records that could not be decoded (wrong size or kind); should stay 0.
@@ -325,8 +345,9 @@ impl Rows {
         }
     }
 
-    /// Decode one ring-buffer record (its first u32 says which kind).
-    pub fn push_record(&mut self, data: &[u8]) {
+    /// Decode one ring-buffer record (its first u32 says which kind) of the
+    /// source with index `src`.
+    pub fn push_record(&mut self, src: usize, data: &[u8]) {
         let Some(kind) = data
             .get(..4)
             .map(|k| u32::from_ne_bytes(k.try_into().unwrap()))
@@ -344,6 +365,21 @@ impl Rows {
             }
             3 => read::<types::rt_fork>(data).map(|r| self.fork.push(&r)),
             4 => read::<types::rt_exit>(data).map(|r| self.exit.push(&r)),
+            5 => plain::from_bytes(data).ok().map(|r| self.switch.push(r)),
+            6 => plain::from_bytes(data).ok().map(|r| self.wakeup.push(r)),
+            7 => plain::from_bytes(data)
+                .ok()
+                .map(|r| self.offcpu.push(r, src, &mut self.stacks)),
+            8 => plain::from_bytes(data)
+                .ok()
+                .map(|r| self.profile.push(r, src, &mut self.stacks)),
+            9 => plain::from_bytes(data).ok().map(|r| self.syscalls.push(r)),
+            10 => plain::from_bytes(data).ok().map(|r| self.hardirq.push(r)),
+            11 => plain::from_bytes(data).ok().map(|r| self.softirq.push(r)),
+            12 => plain::from_bytes(data).ok().map(|r| self.cpufreq.push(r)),
+            13 => plain::from_bytes(data)
+                .ok()
+                .map(|r| self.pmc.push(r, &self.pmc_counters)),
             _ => None,
         };
         match ok {
@@ -379,6 +415,42 @@ impl Rows {
         }
         if due(self.exit.rows, self.exit.rows * 64) {
             out.push(batch(&PROCESS_EXIT, self.exit.finish()));
+        }
+        // Row sizes below are what a row takes in its Arrow builders.
+        if due(self.switch.rows, self.switch.rows * 72) {
+            out.push(batch(&SCHED_SWITCH, self.switch.finish()));
+        }
+        if due(self.wakeup.rows, self.wakeup.rows * 56) {
+            out.push(batch(&SCHED_WAKEUP, self.wakeup.finish()));
+        }
+        if due(self.offcpu.rows, self.offcpu.rows * 56) {
+            out.push(batch(&OFFCPU, self.offcpu.finish()));
+        }
+        if due(self.profile.rows, self.profile.rows * 48) {
+            out.push(batch(&PROFILE, self.profile.finish()));
+        }
+        if due(self.syscalls.rows, self.syscalls.rows * 48) {
+            out.push(batch(&SYSCALLS, self.syscalls.finish()));
+        }
+        if due(self.hardirq.rows, self.hardirq.rows * 48) {
+            out.push(batch(&HARDIRQ, self.hardirq.finish()));
+        }
+        if due(self.softirq.rows, self.softirq.rows * 32) {
+            out.push(batch(&SOFTIRQ, self.softirq.finish()));
+        }
+        if due(self.cpufreq.rows, self.cpufreq.rows * 24) {
+            out.push(batch(&CPU_FREQUENCY, self.cpufreq.finish()));
+        }
+        if due(self.pmc.rows, self.pmc.rows * 48) {
+            out.push(batch(&PMC, self.pmc.finish()));
+        }
+        // Stacks and mappings go out with every flush, so that a capture cut
+        // short still names what its closed segments reference.
+        if let Some(cols) = self.stacks.take_stack_rows(all, batch_rows) {
+            out.push(batch(&STACKS, cols));
+        }
+        if let Some(cols) = self.stacks.take_mapping_rows(all, batch_rows) {
+            out.push(batch(&USER_MAPPINGS, cols));
         }
         out
     }

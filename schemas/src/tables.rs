@@ -33,7 +33,7 @@ impl ColType {
             ColType::Str => DataType::Utf8,
             ColType::StrList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
             ColType::U64List => {
-                DataType::List(Arc::new(Field::new("item", DataType::UInt64, false)))
+                DataType::List(Arc::new(Field::new("item", DataType::UInt64, true)))
             }
         }
     }
@@ -323,12 +323,12 @@ pub static PROCESS_SNAPSHOT: Table = Table {
     ],
 };
 
-/// Pseudo-source of the tables that stack-recording sources (`profile`, `offcpu`,
-/// `pmc`) share: the unique stacks and what offline symbolization needs.
+/// Pseudo-source of the tables that stack-recording sources (`profile`, `offcpu`)
+/// share: the unique stacks and what offline symbolization needs.
 pub const STACKS_SOURCE: &str = "stacks";
 
 /// Sources whose rows carry stack ids into the shared `stacks` tables.
-pub const STACK_SOURCES: &[&str] = &["profile", "offcpu", "pmc"];
+pub const STACK_SOURCES: &[&str] = &["profile", "offcpu"];
 
 const MONO: &str = "ns, CLOCK_MONOTONIC";
 
@@ -367,15 +367,35 @@ pub static SCHED_WAKEUP: Table = Table {
     keep_in_ring: false,
     columns: &[
         col("ts_ns", U64, MONO, "When the thread was made runnable."),
-        col("cpu", U32, "", "CPU on which the wakeup ran (the waker's CPU)."),
-        col("target_cpu", U32, "", "CPU whose run queue the thread was put on."),
+        col(
+            "cpu",
+            U32,
+            "",
+            "CPU on which the wakeup ran (the waker's CPU).",
+        ),
+        col(
+            "target_cpu",
+            U32,
+            "",
+            "CPU whose run queue the thread was put on.",
+        ),
         col("tid", U32, "", "Thread woken."),
         col("pid", U32, "", "Process (tgid) of the thread woken."),
         col("comm", Str, "", "Command name of the thread woken."),
         col("prio", I32, "", "Kernel priority of the thread woken."),
-        col("waker_tid", U32, "", "Thread that did the wakeup (0 from interrupt or idle context)."),
+        col(
+            "waker_tid",
+            U32,
+            "",
+            "Thread that did the wakeup (0 from interrupt or idle context).",
+        ),
         col("waker_pid", U32, "", "Process (tgid) of the waker."),
-        col("new", Bool, "", "True for sched_wakeup_new (a new thread's first run)."),
+        col(
+            "new",
+            Bool,
+            "",
+            "True for sched_wakeup_new (a new thread's first run).",
+        ),
     ],
 };
 
@@ -455,8 +475,18 @@ pub static HARDIRQ: Table = Table {
         col("ts_entry_ns", U64, MONO, "When the handler was entered."),
         col("cpu", U32, "", "CPU that ran the handler."),
         col("irq", U32, "", "Interrupt number."),
-        col("name", Str, "", "Handler (action) name, e.g. `virtio0-requests`."),
-        col("handled", Bool, "", "True when the handler returned IRQ_HANDLED."),
+        col(
+            "name",
+            Str,
+            "",
+            "Handler (action) name, e.g. `virtio0-requests`.",
+        ),
+        col(
+            "handled",
+            Bool,
+            "",
+            "True when the handler returned IRQ_HANDLED.",
+        ),
     ],
 };
 
@@ -485,10 +515,20 @@ pub static CPU_FREQUENCY: Table = Table {
     time_column: Some("ts_ns"),
     keep_in_ring: false,
     columns: &[
-        col("ts_ns", U64, MONO, "When the frequency changed (or was read, for the initial rows)."),
+        col(
+            "ts_ns",
+            U64,
+            MONO,
+            "When the frequency changed (or was read, for the initial rows).",
+        ),
         col("cpu", U32, "", "CPU."),
         col("freq_khz", U32, "kHz", "New frequency."),
-        col("initial", Bool, "", "True for the rows read from sysfs at the start."),
+        col(
+            "initial",
+            Bool,
+            "",
+            "True for the rows read from sysfs at the start.",
+        ),
     ],
 };
 
@@ -516,7 +556,7 @@ pub static STACKS: Table = Table {
     name: "stacks",
     source: STACKS_SOURCE,
     doc: "Each unique stack once, referenced by the `kstack_id` / `ustack_id` columns of \
-          `profile`, `offcpu` and `pmc`. Filled as stacks are first seen. Ids are only \
+          `profile` and `offcpu`. Filled as stacks are first seen. Ids are only \
           meaningful within one capture.",
     sort_key: "stack_id",
     time_column: None,
@@ -540,7 +580,12 @@ pub static KERNEL_SYMBOLS: Table = Table {
     columns: &[
         col("addr", U64, "address", "Start address of the symbol."),
         col("name", Str, "", "Symbol name."),
-        col("module", Str, "", "Module the symbol belongs to; empty for the kernel image."),
+        col(
+            "module",
+            Str,
+            "",
+            "Module the symbol belongs to; empty for the kernel image.",
+        ),
     ],
 };
 
@@ -557,9 +602,24 @@ pub static USER_MAPPINGS: Table = Table {
         col("pid", U32, "", "Process id."),
         col("start", U64, "address", "First address of the mapping."),
         col("end", U64, "address", "First address after the mapping."),
-        col("file_offset", U64, "bytes", "Offset in the file of the mapping's first byte."),
-        col("path", Str, "", "File mapped (as the process saw it; `[vdso]` for the vDSO)."),
-        opt("build_id", Str, "", "GNU build id of the file, hex; null when it has none or could not be read."),
+        col(
+            "file_offset",
+            U64,
+            "bytes",
+            "Offset in the file of the mapping's first byte.",
+        ),
+        col(
+            "path",
+            Str,
+            "",
+            "File mapped (as the process saw it; `[vdso]` for the vDSO).",
+        ),
+        opt(
+            "build_id",
+            Str,
+            "",
+            "GNU build id of the file, hex; null when it has none or could not be read.",
+        ),
     ],
 };
 
@@ -575,11 +635,36 @@ pub static USER_SYMBOLS: Table = Table {
     columns: &[
         col("pid", U32, "", "Process id."),
         col("addr", U64, "address", "Frame address in that process."),
-        opt("symbol", Str, "", "Function name, demangled; null when it could not be named."),
-        opt("offset", U64, "bytes", "Offset of the address from the function's start."),
-        opt("module", Str, "", "Path of the file that holds the address; null when no mapping covers it."),
-        opt("file", Str, "", "Source file, when debug info was available."),
-        opt("line", U32, "", "Source line, when debug info was available."),
+        opt(
+            "symbol",
+            Str,
+            "",
+            "Function name, demangled; null when it could not be named.",
+        ),
+        opt(
+            "offset",
+            U64,
+            "bytes",
+            "Offset of the address from the function's start.",
+        ),
+        opt(
+            "module",
+            Str,
+            "",
+            "Path of the file that holds the address; null when no mapping covers it.",
+        ),
+        opt(
+            "file",
+            Str,
+            "",
+            "Source file, when debug info was available.",
+        ),
+        opt(
+            "line",
+            U32,
+            "",
+            "Source line, when debug info was available.",
+        ),
     ],
 };
 

@@ -17,7 +17,18 @@ enum rt_kind {
 	RT_KIND_EXEC = 2,
 	RT_KIND_FORK = 3,
 	RT_KIND_EXIT = 4,
+	RT_KIND_SCHED_SWITCH = 5,
+	RT_KIND_SCHED_WAKEUP = 6,
+	RT_KIND_OFFCPU = 7,
+	RT_KIND_PROFILE = 8,
+	RT_KIND_SYSCALL = 9,
+	RT_KIND_HARDIRQ = 10,
+	RT_KIND_SOFTIRQ = 11,
+	RT_KIND_CPUFREQ = 12,
+	RT_KIND_PMC = 13,
 };
+
+#define RT_IRQ_NAME_LEN 32
 
 struct rt_block_io {
 	__u32 kind;
@@ -72,6 +83,114 @@ struct rt_exit {
 	__u32 tid;
 	__u32 ppid;
 	__s32 exit_code; /* raw task->exit_code: (code << 8) | signal | 0x80 if core */
+	__u32 pad;
+	char comm[RT_COMM_LEN];
+};
+
+struct rt_sched_switch {
+	__u32 kind;
+	__u32 cpu;
+	__u64 ts;
+	__u32 prev_tid;
+	__u32 prev_pid;
+	__u32 next_tid;
+	__u32 next_pid;
+	__s32 prev_prio;
+	__s32 next_prio;
+	__u32 prev_state; /* 0 when preempted (still runnable) */
+	__u32 pad;
+	char prev_comm[RT_COMM_LEN];
+	char next_comm[RT_COMM_LEN];
+};
+
+struct rt_sched_wakeup {
+	__u32 kind;
+	__u32 cpu;
+	__u64 ts;
+	__u32 tid;
+	__u32 pid;
+	__u32 target_cpu;
+	__s32 prio;
+	__u32 waker_tid;
+	__u32 waker_pid;
+	__u32 is_new;
+	__u32 pad;
+	char comm[RT_COMM_LEN];
+};
+
+struct rt_offcpu {
+	__u32 kind;
+	__u32 cpu;
+	__u64 ts; /* switched back in */
+	__u64 ts_off; /* switched out */
+	__u32 tid;
+	__u32 pid;
+	__u32 state;
+	__s32 kstack_id; /* stack map ids; < 0 when none */
+	__s32 ustack_id;
+	__u32 pad;
+	char comm[RT_COMM_LEN];
+};
+
+struct rt_profile {
+	__u32 kind;
+	__u32 cpu;
+	__u64 ts;
+	__u32 tid;
+	__u32 pid;
+	__s32 kstack_id;
+	__s32 ustack_id;
+	__u32 runq_len;
+	__u32 pad;
+	char comm[RT_COMM_LEN];
+};
+
+struct rt_syscall {
+	__u32 kind;
+	__s32 nr;
+	__u64 ts_enter;
+	__u64 ts_exit;
+	__s64 ret;
+	__u32 pid;
+	__u32 tid;
+	char comm[RT_COMM_LEN];
+};
+
+struct rt_hardirq {
+	__u32 kind;
+	__u32 cpu;
+	__u64 ts_entry;
+	__u64 ts_exit;
+	__u32 irq;
+	__u32 handled;
+	char name[RT_IRQ_NAME_LEN];
+};
+
+struct rt_softirq {
+	__u32 kind;
+	__u32 cpu;
+	__u64 ts_entry;
+	__u64 ts_exit;
+	__u32 vec;
+	__u32 pad;
+};
+
+struct rt_cpufreq {
+	__u32 kind;
+	__u32 cpu;
+	__u64 ts;
+	__u32 freq_khz;
+	__u32 pad;
+};
+
+struct rt_pmc {
+	__u32 kind;
+	__u32 cpu;
+	__u64 ts;
+	__u64 period;
+	__u32 counter; /* index into the recorder's counter list (attach cookie) */
+	__u32 tid;
+	__u32 pid;
 	__u32 pad;
 	char comm[RT_COMM_LEN];
 };

@@ -84,5 +84,6 @@ pub fn start(opts: &Options) -> Result<Running> {
             .collect(),
         rings,
         object: Box::new(skel),
+        stack_map: None,
     })
 }

@@ -2,8 +2,15 @@
 //! loads its BPF object with the best attach type the kernel supports, falls back
 //! where it must, and reports what ran for the manifest.
 
+pub mod cpufreq;
 pub mod disk;
+pub mod irq;
+pub mod offcpu;
+pub mod pmc;
 pub mod proc;
+pub mod profile;
+pub mod sched;
+pub mod syscalls;
 
 use anyhow::Result;
 use libbpf_rs::MapHandle;
@@ -19,7 +26,40 @@ pub const KNOWN: &[(&str, &str)] = &[
         "proc",
         "process exec (argv, return value), fork, exit, and a /proc snapshot (low rate; default)",
     ),
+    (
+        "sched",
+        "every context switch and wakeup (one small record each; typically 1-50 k/s per CPU; default)",
+    ),
+    (
+        "profile",
+        "CPU samples at -F Hz per CPU with kernel+user stacks and run-queue length (Hz x CPUs; default)",
+    ),
+    (
+        "cpufreq",
+        "CPU frequency changes and each CPU's frequency at start (low rate; default)",
+    ),
+    (
+        "offcpu",
+        "blocked time >= --min-block with kernel+user stacks (a stack walk per blocking switch; opt-in)",
+    ),
+    (
+        "syscalls",
+        "every system call that returns: number, return value, both times (up to millions/s; opt-in)",
+    ),
+    (
+        "irq",
+        "hard and soft interrupt handler runs (softirqs reach 100 k/s+ on network hosts; opt-in)",
+    ),
+    (
+        "pmc",
+        "hardware counter samples: cycles, instructions, LLC references/misses (needs a PMU; opt-in)",
+    ),
 ];
+
+/// The sources recorded when `--sources` is not given: the low-rate ones, plus
+/// `sched`, whose single small record per switch measured cheaper than the
+/// in-kernel aggregation of live tools (DESIGN.md, cost facts).
+pub const DEFAULT: &str = "disk,proc,sched,profile,cpufreq";
 
 /// What every source's BPF object is configured with before load.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +68,14 @@ pub struct Options {
     pub filter_comm: Option<String>,
     pub cpus: usize,
     pub ring_bytes: u64,
+    /// `offcpu`: shortest blocked time recorded.
+    pub min_block_ns: u64,
+    /// `profile`: samples per second per CPU.
+    pub profile_hz: u64,
+    /// `pmc`: the counters to sample and their period.
+    pub pmc: pmc::Config,
+    /// Entries of each stack map (unique stacks a source can hold).
+    pub stack_map_entries: u32,
 }
 
 /// A source whose programs are loaded and attached.
@@ -38,6 +86,25 @@ pub struct Running {
     pub rings: Vec<MapHandle>,
     /// The loaded object: its lost-event counter, and detaching.
     pub object: Box<dyn LoadedObject>,
+    /// The object's stack map, for sources that record stacks.
+    pub stack_map: Option<MapHandle>,
+}
+
+impl Running {
+    pub fn new(
+        name: &'static str,
+        probes: Vec<ProbeAttach>,
+        rings: Vec<MapHandle>,
+        object: Box<dyn LoadedObject>,
+    ) -> Self {
+        Running {
+            name,
+            probes,
+            rings,
+            object,
+            stack_map: None,
+        }
+    }
 }
 
 /// What the pipeline needs of a loaded BPF object.
@@ -46,6 +113,10 @@ pub trait LoadedObject {
     fn lost_events(&self) -> u64;
     /// Detach every program (the rings stay readable for a last drain).
     fn detach(&mut self);
+    /// Stacks the kernel side could not store (see stacks.bpf.h).
+    fn stack_errors(&self) -> u64 {
+        0
+    }
 }
 
 /// Runs of the object's programs that the kernel skipped: a probe that fires
@@ -77,31 +148,114 @@ pub fn recursion_misses(obj: &libbpf_rs::Object) -> u64 {
         .sum()
 }
 
-/// Implements [`LoadedObject`] for a skeleton whose .bss has `lost_events`.
+/// Reads a counter from a skeleton's live .bss.
+macro_rules! bss_counter {
+    ($skel:expr, $field:ident) => {{
+        let bss = $skel.maps.bss_data.as_ref().expect("object has a .bss");
+        // SAFETY: the pointer is into the skeleton's live mmapped .bss; the
+        // kernel updates it concurrently, hence the volatile read.
+        unsafe { std::ptr::read_volatile(&bss.$field) }
+    }};
+}
+pub(crate) use bss_counter;
+
+/// Implements [`LoadedObject`] for a skeleton whose .bss has `lost_events` (and
+/// `stack_errors` with `, stacks`), attached through its own links.
 macro_rules! loaded_object {
     ($skel:ty) => {
         impl $crate::sources::LoadedObject for $skel {
             fn lost_events(&self) -> u64 {
                 use libbpf_rs::skel::Skel;
-                let bss = self.maps.bss_data.as_ref().expect("object has a .bss");
-                // SAFETY: the pointer is into the skeleton's live mmapped .bss;
-                // the kernel updates it concurrently, hence the volatile read.
-                let dropped = unsafe { std::ptr::read_volatile(&bss.lost_events) };
-                dropped + $crate::sources::recursion_misses(self.object())
+                $crate::sources::bss_counter!(self, lost_events)
+                    + $crate::sources::recursion_misses(self.object())
             }
             fn detach(&mut self) {
                 self.links = Default::default();
             }
         }
     };
+    ($skel:ty, stacks) => {
+        impl $crate::sources::LoadedObject for $skel {
+            fn lost_events(&self) -> u64 {
+                use libbpf_rs::skel::Skel;
+                $crate::sources::bss_counter!(self, lost_events)
+                    + $crate::sources::recursion_misses(self.object())
+            }
+            fn detach(&mut self) {
+                self.links = Default::default();
+            }
+            fn stack_errors(&self) -> u64 {
+                $crate::sources::bss_counter!(self, stack_errors)
+            }
+        }
+    };
 }
 pub(crate) use loaded_object;
+
+/// A skeleton whose program is attached to perf events that we opened. Each
+/// link owns its event's descriptor (libbpf closes it when the link goes).
+pub struct Sampler<S> {
+    pub skel: S,
+    pub links: Vec<libbpf_rs::Link>,
+}
+
+/// Implements [`LoadedObject`] for a [`Sampler`] of a skeleton type.
+macro_rules! loaded_sampler {
+    ($skel:ty $(, $stacks:ident)?) => {
+        impl $crate::sources::LoadedObject for $crate::sources::Sampler<$skel> {
+            fn lost_events(&self) -> u64 {
+                use libbpf_rs::skel::Skel;
+                $crate::sources::bss_counter!(self.skel, lost_events)
+                    + $crate::sources::recursion_misses(self.skel.object())
+            }
+            fn detach(&mut self) {
+                self.links.clear();
+            }
+            $(
+            fn stack_errors(&self) -> u64 {
+                $crate::sources::bss_counter!(self.skel, $stacks)
+            }
+            )?
+        }
+    };
+}
+pub(crate) use loaded_sampler;
+
+/// Sets the filters and the ring wakeup threshold every object has in .rodata.
+macro_rules! configure_common {
+    ($rodata:expr, $opts:expr) => {{
+        $rodata.filter_tgid = $opts.filter_pid.unwrap_or(0);
+        if let Some(c) = &$opts.filter_comm {
+            $rodata.filter_comm = $crate::sources::comm_filter_bytes(c);
+        }
+        $rodata.ring_wakeup_bytes = $opts.ring_bytes / 2;
+    }};
+}
+pub(crate) use configure_common;
+
+/// The manifest entries of probes that all attached the same way.
+pub fn probes(names: &[&str], attach: &str) -> Vec<ProbeAttach> {
+    names
+        .iter()
+        .map(|p| ProbeAttach {
+            probe: p.to_string(),
+            attach: attach.to_string(),
+        })
+        .collect()
+}
 
 /// Start a source by name.
 pub fn start(name: &str, opts: &Options) -> Result<Running> {
     match name {
         "disk" => disk::start(opts),
         "proc" => proc::start(opts),
+        "sched" => sched::start(opts),
+        "offcpu" => offcpu::start(opts),
+        "profile" => profile::start(opts),
+        "pmc" => pmc::start(opts),
+        "syscalls" => syscalls::start(opts),
+        "irq" => irq::start(opts),
+        "cpufreq" => cpufreq::start(opts),
         _ => anyhow::bail!("unknown source {name:?}"),
     }
 }

@@ -68,5 +68,6 @@ pub fn start(opts: &Options) -> Result<Running> {
         probes,
         rings,
         object: Box::new(skel),
+        stack_map: None,
     })
 }

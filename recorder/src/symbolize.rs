@@ -1,0 +1,170 @@
+//! At finalize: name every unique user frame address (per process) with blazesym,
+//! from the files the process mapped, and snapshot the kernel's text symbols, so
+//! that the capture alone names every frame on any machine.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch, StringBuilder, UInt32Builder, UInt64Builder};
+use blazesym::symbolize::source::{Elf, Source};
+use blazesym::symbolize::{Input, Symbolized, Symbolizer};
+use retrace_schema::tables::{KERNEL_SYMBOLS, USER_SYMBOLS};
+
+use crate::stacks::{openable_path, Stacks};
+
+/// `user_symbols` rows for every (pid, address) of the user stacks seen, and
+/// (frames, frames named).
+pub fn user_symbols(stacks: &Stacks) -> (RecordBatch, u64, u64) {
+    // pid → unique addresses, in order (deterministic output).
+    let mut addrs: BTreeMap<u32, BTreeSet<u64>> = BTreeMap::new();
+    for &(pid, id) in &stacks.user_stacks {
+        if let Some(frames) = stacks.frames(id) {
+            addrs.entry(pid).or_default().extend(frames.iter().copied());
+        }
+    }
+    let symbolizer = Symbolizer::new();
+    let mut pid_b = UInt32Builder::new();
+    let mut addr_b = UInt64Builder::new();
+    let mut sym_b = StringBuilder::new();
+    let mut off_b = UInt64Builder::new();
+    let mut module_b = StringBuilder::new();
+    let mut file_b = StringBuilder::new();
+    let mut line_b = UInt32Builder::new();
+    let (mut total, mut named) = (0u64, 0u64);
+    for (pid, addrs) in addrs {
+        let maps = stacks.mappings.get(&pid).map(Vec::as_slice).unwrap_or(&[]);
+        // Group the addresses by the mapping that holds them: one symbolize
+        // call per file.
+        let mut by_map: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
+        let mut unmapped = Vec::new();
+        for a in addrs {
+            match maps.iter().position(|m| m.start <= a && a < m.end) {
+                Some(i) => by_map.entry(i).or_default().push(a),
+                None => unmapped.push(a),
+            }
+        }
+        for a in unmapped {
+            total += 1;
+            pid_b.append_value(pid);
+            addr_b.append_value(a);
+            sym_b.append_null();
+            off_b.append_null();
+            module_b.append_null();
+            file_b.append_null();
+            line_b.append_null();
+        }
+        for (i, addrs) in by_map {
+            let m = &maps[i];
+            let offsets: Vec<u64> = addrs.iter().map(|a| a - m.start + m.file_offset).collect();
+            let results = match openable_path(pid, m).filter(|_| !m.path.starts_with('[')) {
+                Some(path) => symbolize_file(&symbolizer, path, &offsets),
+                None => vec![None; offsets.len()],
+            };
+            for (a, r) in addrs.iter().zip(results) {
+                total += 1;
+                pid_b.append_value(pid);
+                addr_b.append_value(*a);
+                module_b.append_value(&m.path);
+                match r {
+                    Some(n) => {
+                        named += 1;
+                        sym_b.append_value(n.name);
+                        off_b.append_value(n.offset);
+                        file_b.append_option(n.file);
+                        line_b.append_option(n.line);
+                    }
+                    None => {
+                        sym_b.append_null();
+                        off_b.append_null();
+                        file_b.append_null();
+                        line_b.append_null();
+                    }
+                }
+            }
+        }
+    }
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(pid_b.finish()),
+        Arc::new(addr_b.finish()),
+        Arc::new(sym_b.finish()),
+        Arc::new(off_b.finish()),
+        Arc::new(module_b.finish()),
+        Arc::new(file_b.finish()),
+        Arc::new(line_b.finish()),
+    ];
+    let batch = RecordBatch::try_new(USER_SYMBOLS.schema(), cols).expect("user_symbols schema");
+    (batch, total, named)
+}
+
+/// What blazesym found for one address.
+#[derive(Clone)]
+struct Named {
+    name: String,
+    offset: u64,
+    file: Option<String>,
+    line: Option<u32>,
+}
+
+/// Name file offsets of one ELF file; None where it has no symbol (stripped,
+/// or not a function).
+fn symbolize_file(symbolizer: &Symbolizer, path: String, offsets: &[u64]) -> Vec<Option<Named>> {
+    let Ok(syms) = symbolizer.symbolize(&Source::Elf(Elf::new(path)), Input::FileOffset(offsets))
+    else {
+        return vec![None; offsets.len()];
+    };
+    syms.into_iter()
+        .map(|s| match s {
+            Symbolized::Sym(sym) => Some(Named {
+                name: sym.name.to_string(),
+                offset: sym.offset as u64,
+                file: sym
+                    .code_info
+                    .as_ref()
+                    .map(|ci| ci.to_path().display().to_string()),
+                line: sym.code_info.as_ref().and_then(|ci| ci.line),
+            }),
+            Symbolized::Unknown(_) => None,
+        })
+        .collect()
+}
+
+/// The kernel's text symbols from /proc/kallsyms (types t/T), sorted by address.
+/// Empty when the addresses are hidden (kptr_restrict shows zeros).
+pub fn kernel_symbols() -> RecordBatch {
+    let text = std::fs::read_to_string("/proc/kallsyms").unwrap_or_default();
+    let mut syms: Vec<(u64, &str, &str)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_ascii_whitespace();
+            let addr = u64::from_str_radix(f.next()?, 16).ok()?;
+            let kind = f.next()?;
+            let name = f.next()?;
+            let module = f
+                .next()
+                .map(|m| m.trim_start_matches('[').trim_end_matches(']'));
+            (addr != 0 && (kind == "t" || kind == "T")).then_some((
+                addr,
+                name,
+                module.unwrap_or(""),
+            ))
+        })
+        .collect();
+    syms.sort_unstable();
+    let mut addr_b = UInt64Builder::with_capacity(syms.len());
+    let mut name_b = StringBuilder::new();
+    let mut module_b = StringBuilder::new();
+    for (a, n, m) in syms {
+        addr_b.append_value(a);
+        name_b.append_value(n);
+        module_b.append_value(m);
+    }
+    RecordBatch::try_new(
+        KERNEL_SYMBOLS.schema(),
+        vec![
+            Arc::new(addr_b.finish()),
+            Arc::new(name_b.finish()),
+            Arc::new(module_b.finish()),
+        ],
+    )
+    .expect("kernel_symbols schema")
+}
