@@ -10,6 +10,7 @@
 mod bpf {
     pub mod common;
     mod copy_unprivileged;
+    mod cpu;
     mod diff;
     mod disk;
     mod lifecycle;

@@ -1,0 +1,225 @@
+//! The CPU sources end to end, driven by `tests/workloads/cpuwork.c` (built here
+//! with frame pointers): profile and offcputime name its functions after the
+//! binary is deleted, syscount counts its calls exactly, cpudist and runqlat
+//! agree with two threads contending for one CPU, a short-lived process's
+//! samples are named, and the PMC sampler runs (software events on machines
+//! without a PMU) or is reported unavailable.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::common::*;
+
+/// Build the workload into `dir`; CI installs the C compiler (scripts/setup.sh).
+fn build_cpuwork(dir: &Path) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads/cpuwork.c");
+    let out = dir.join("cpuwork");
+    let status = Command::new("cc")
+        .args(["-O1", "-g", "-fno-omit-frame-pointer", "-fno-inline", "-pthread", "-o"])
+        .arg(&out)
+        .arg(&src)
+        .status()
+        .expect("running cc");
+    assert!(status.success(), "building {}", src.display());
+    out
+}
+
+/// Folded stacks (`frames count`) as (frames, count).
+fn folded(text: &str) -> Vec<(Vec<String>, u64)> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (stack, n) = l.rsplit_once(' ').unwrap_or_else(|| panic!("folded line {l:?}"));
+            let frames = stack.split(';').map(str::to_string).collect();
+            (frames, n.trim().parse().unwrap_or_else(|_| panic!("count in {l:?}")))
+        })
+        .collect()
+}
+
+fn cp_r(from: &Path, to: &Path) {
+    let status = Command::new("cp").arg("-r").arg(from).arg(to).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn profile_and_offcputime_name_the_workload_after_its_binary_is_deleted() {
+    let test = "profile_and_offcputime_name_the_workload_after_its_binary_is_deleted";
+    if !bpf_or_skip(test) || !have_program(test, "cc") {
+        return;
+    }
+    let here = scratch("cpu-rec");
+    let work = build_cpuwork(here.path());
+    let cap = here.path().join("cap");
+    // 800 ms of CPU in rt_hot_burn, then 20 sleeps of 10 ms in rt_sleepy_wait.
+    const SLEEPS: u64 = 20;
+    const SLEEP_MS: u64 = 10;
+    record(
+        &[
+            "-s", "profile,offcpu,proc", "-F", "499", "-o", cap.to_str().unwrap(), "--",
+            work.to_str().unwrap(), "profile", "800", &SLEEPS.to_string(), &SLEEP_MS.to_string(),
+        ],
+        0,
+    );
+    let pid = manifest(&cap)["command"]["pid"].as_u64().unwrap().to_string();
+    // Analyze elsewhere, with the binary and the original capture gone.
+    let there = scratch("cpu-copy");
+    let copy = there.path().join("cap");
+    cp_r(&cap, &copy);
+    drop(here);
+    assert!(!work.exists());
+    let c = copy.to_str().unwrap();
+
+    let samples = folded(&retrace(&["profile", c, "-f", "-p", &pid]));
+    let total: u64 = samples.iter().map(|s| s.1).sum();
+    let hottest = samples.iter().max_by_key(|s| s.1).expect("profile has samples of the workload");
+    assert!(
+        hottest.0.iter().any(|f| f.starts_with("rt_hot_burn")),
+        "hottest stack {hottest:?} does not name rt_hot_burn"
+    );
+    let in_burn: u64 = samples
+        .iter()
+        .filter(|s| s.0.iter().any(|f| f.starts_with("rt_hot_burn")))
+        .map(|s| s.1)
+        .sum();
+    assert!(in_burn * 10 >= total * 8, "{in_burn} of {total} samples in rt_hot_burn");
+    // 800 ms on CPU at 499 Hz is about 400 samples.
+    assert!((250..=600).contains(&in_burn), "{in_burn} samples in rt_hot_burn, expected ~400");
+
+    let blocked = folded(&retrace(&["offcputime", c, "-f", "-p", &pid]));
+    let sleepy: Vec<_> = blocked
+        .iter()
+        .filter(|s| s.0.iter().any(|f| f.starts_with("rt_sleepy_wait")))
+        .collect();
+    assert!(!sleepy.is_empty(), "offcputime names no rt_sleepy_wait stack: {blocked:?}");
+    let us: u64 = sleepy.iter().map(|s| s.1).sum();
+    let want = SLEEPS * SLEEP_MS * 1000;
+    assert!(
+        us >= want && us <= want * 13 / 10,
+        "blocked {us} us in rt_sleepy_wait, expected {SLEEPS} x {SLEEP_MS} ms = {want} us (+ timer slack)"
+    );
+    // The raw rows behind it: one per sleep.
+    let n = sql_count(
+        &copy,
+        &format!(
+            "SELECT count(*) AS n FROM offcpu o JOIN stacks s ON s.stack_id = o.ustack_id \
+             WHERE o.pid = {pid} AND array_has(s.frames, (SELECT addr FROM user_symbols u \
+             WHERE u.pid = {pid} AND u.symbol = 'rt_sleepy_wait' LIMIT 1))"
+        ),
+    );
+    assert_eq!(n, SLEEPS, "offcpu rows of rt_sleepy_wait");
+}
+
+#[test]
+fn a_short_lived_process_has_named_samples() {
+    let test = "a_short_lived_process_has_named_samples";
+    if !bpf_or_skip(test) || !have_program(test, "cc") {
+        return;
+    }
+    let dir = scratch("cpu-short");
+    let work = build_cpuwork(dir.path());
+    let cap = dir.path().join("cap");
+    // Three processes that exec, burn 50 ms and exit.
+    let script = format!("for i in 1 2 3; do {} short 50; done", work.display());
+    record(
+        &["-s", "profile,proc", "-F", "999", "-o", cap.to_str().unwrap(), "--", "/bin/sh", "-c", &script],
+        0,
+    );
+    let c = cap.to_str().unwrap();
+    let pids = sql(
+        &cap,
+        "SELECT DISTINCT pid FROM process_exec WHERE comm = 'cpuwork' ORDER BY pid",
+    );
+    assert_eq!(pids.len(), 3, "three cpuwork execs: {pids:?}");
+    for p in pids {
+        let pid = u64_of(&p, "pid").to_string();
+        let samples = folded(&retrace(&["profile", c, "-f", "-p", &pid]));
+        let total: u64 = samples.iter().map(|s| s.1).sum();
+        let named: u64 = samples
+            .iter()
+            .filter(|s| s.0.iter().any(|f| f.starts_with("rt_short_burn")))
+            .map(|s| s.1)
+            .sum();
+        // 50 ms at 999 Hz: ~50 samples; most in rt_short_burn (the rest is exec
+        // and the dynamic loader).
+        assert!(total >= 20, "pid {pid}: only {total} samples");
+        assert!(named * 10 >= total * 6, "pid {pid}: {named} of {total} samples name rt_short_burn: {samples:?}");
+    }
+}
+
+#[test]
+fn syscount_counts_exactly_the_calls_made() {
+    let test = "syscount_counts_exactly_the_calls_made";
+    if !bpf_or_skip(test) || !have_program(test, "cc") {
+        return;
+    }
+    let dir = scratch("cpu-sys");
+    let work = build_cpuwork(dir.path());
+    let cap = dir.path().join("cap");
+    const K: u64 = 1234;
+    record(
+        &["-s", "syscalls", "-o", cap.to_str().unwrap(), "--", work.to_str().unwrap(), "syscalls", &K.to_string()],
+        0,
+    );
+    let pid = manifest(&cap)["command"]["pid"].as_u64().unwrap();
+    let c = cap.to_str().unwrap();
+    let rows = retrace_json(&["syscount", c, "-P", "--top", "1000"]);
+    let _ = &rows;
+    let n = syscount_of(&rows, pid, "getppid");
+    assert_eq!(n, K, "syscount getppid for pid {pid}: {rows:?}");
+}
+
+/// The count of one syscall for one process in `retrace syscount -P --json`.
+fn syscount_of(rows: &[Value], pid: u64, name: &str) -> u64 {
+    rows.iter()
+        .filter(|r| r.get("pid").and_then(Value::as_u64) == Some(pid))
+        .filter(|r| r.get("syscall").and_then(Value::as_str) == Some(name))
+        .map(|r| u64_of(r, "count"))
+        .sum()
+}
+
+#[test]
+fn pmc_samples_software_events_or_says_why_hardware_is_unavailable() {
+    let test = "pmc_samples_software_events_or_says_why_hardware_is_unavailable";
+    if !bpf_or_skip(test) || !have_program(test, "cc") {
+        return;
+    }
+    let dir = scratch("cpu-pmc");
+    let work = build_cpuwork(dir.path());
+    // The sampler through software events: every page fault of the workload.
+    let cap = dir.path().join("sw");
+    const PAGES: u64 = 3000;
+    record(
+        &[
+            "-s", "pmc", "--pmc-events", "software", "-o", cap.to_str().unwrap(), "--",
+            work.to_str().unwrap(), "faults", &PAGES.to_string(),
+        ],
+        0,
+    );
+    let pid = manifest(&cap)["command"]["pid"].as_u64().unwrap();
+    let faults = sql_count(
+        &cap,
+        &format!("SELECT sum(period) AS n FROM pmc WHERE pid = {pid} AND counter = 'page_faults'"),
+    );
+    // Every touched page faults once; the loader and libc add a few hundred.
+    assert!(
+        (PAGES..=PAGES + 1000).contains(&faults),
+        "{faults} page faults sampled, the workload touched {PAGES} pages"
+    );
+
+    // Hardware counters: recorded where there is a PMU, else reported with the
+    // kernel's reason while the other sources go on.
+    let hw = dir.path().join("hw");
+    record(&["-s", "pmc,sched", "-d", "1s", "-o", hw.to_str().unwrap()], 0);
+    let m = manifest(&hw);
+    let pmc = m["sources"].as_array().unwrap().iter().find(|s| s["name"] == "pmc").unwrap();
+    if pmc["status"]["state"] == "unavailable" {
+        let reason = pmc["status"]["reason"].as_str().unwrap();
+        assert!(reason.contains("perf_event_open"), "reason: {reason}");
+        assert!(m["complete"].as_bool().unwrap());
+        assert!(manifest_total(&m, "rows", &["sched_switch"]) > 0);
+    } else {
+        assert!(manifest_total(&m, "rows", &["pmc"]) > 0, "PMU present but no pmc rows");
+    }
+}
