@@ -27,6 +27,7 @@ use retrace_schema::{Manifest, Table, FORMAT_VERSION};
 use crate::rng::Rng;
 
 pub mod diff;
+pub mod stacks;
 
 /// CLOCK_MONOTONIC ns at which the fixture's recording starts.
 pub const START_NS: u64 = 1_000_000_000_000;
@@ -876,7 +877,12 @@ pub fn write_basic(dir: &Path) -> Result<Manifest, retrace_schema::Error> {
         max_bytes: None,
     };
     let mut w = CaptureWriter::create(dir, manifest(), policy)?;
-    for t in retrace_schema::TABLES {
+    // Only the tables of its sources: tables added to the format later would change
+    // the committed manifest.
+    for t in retrace_schema::TABLES
+        .iter()
+        .filter(|t| ["disk", "proc"].contains(&t.source))
+    {
         w.add_table(t)?;
     }
     w.write(&PROCESS_SNAPSHOT, &snapshot_batch(&snaps))?;

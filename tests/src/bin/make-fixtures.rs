@@ -1,5 +1,5 @@
 //! `make-fixtures DIR`: write the committed fixture captures under DIR (`DIR/basic`,
-//! and the `retrace diff` pairs `DIR/diff-*`).
+//! the `retrace diff` pairs `DIR/diff-*`, and the stack tools' `DIR/stacks`).
 //! Run through `fixtures/make.sh`; the output is deterministic.
 
 use std::path::PathBuf;
@@ -19,6 +19,8 @@ fn main() -> ExitCode {
             retrace_tests::fixture::diff::write(&dir, workload),
         ));
     }
+    let dir = root.join("stacks");
+    results.push((dir.clone(), retrace_tests::fixture::stacks::write(&dir)));
     for (dir, result) in results {
         match result {
             Ok(m) => {
