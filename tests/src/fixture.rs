@@ -26,6 +26,7 @@ use retrace_schema::{Manifest, Table, FORMAT_VERSION};
 
 use crate::rng::Rng;
 
+pub mod cpu;
 pub mod diff;
 pub mod stacks;
 

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
     }
     let dir = root.join("stacks");
     results.push((dir.clone(), retrace_tests::fixture::stacks::write(&dir)));
+    let dir = root.join("cpu");
+    results.push((dir.clone(), retrace_tests::fixture::cpu::write(&dir)));
     for (dir, result) in results {
         match result {
             Ok(m) => {
