@@ -21,37 +21,51 @@ struct rt_sched_wakeup _rt_sched_wakeup = {};
  * fa2c3254d7cf); before that it is read from the task. Set before load. */
 const volatile bool switch_has_state_arg = true;
 
-static __always_inline int on_switch(bool preempt, struct task_struct *prev,
-				     struct task_struct *next, unsigned int prev_state)
-{
-	struct rt_sched_switch *e;
-	void *ring;
+/* The record of one switch. `READ(task, field)` reads a task field: a plain
+ * load where the task pointer is BTF-typed (tp_btf, checked by the verifier, no
+ * helper call), a CO-RE probe read where it is not (raw_tp). Eight fields per
+ * switch make that difference the bulk of this program's cost. */
+#define DEFINE_ON_SWITCH(name, READ, READ_COMM)                                        \
+	static __always_inline int name(bool preempt, struct task_struct *prev,        \
+					struct task_struct *next, unsigned int prev_state)  \
+	{                                                                              \
+		struct rt_sched_switch *e;                                             \
+		void *ring;                                                            \
+                                                                                       \
+		if ((filter_tgid || filter_comm[0]) && !rt_task_passes(prev) &&        \
+		    !rt_task_passes(next))                                             \
+			return 0;                                                      \
+		e = rt_reserve(struct rt_sched_switch, ring);                          \
+		if (!e)                                                                \
+			return 0;                                                      \
+		e->kind = RT_KIND_SCHED_SWITCH;                                        \
+		e->cpu = bpf_get_smp_processor_id();                                   \
+		e->ts = bpf_ktime_get_ns();                                            \
+		e->prev_tid = READ(prev, pid);                                         \
+		e->prev_pid = READ(prev, tgid);                                        \
+		e->prev_prio = READ(prev, prio);                                       \
+		/* A preempted task stays on the run queue whatever its state says. */ \
+		if (preempt)                                                           \
+			e->prev_state = 0;                                             \
+		else                                                                   \
+			e->prev_state = switch_has_state_arg ? prev_state :            \
+								rt_task_state(prev);   \
+		e->next_tid = READ(next, pid);                                         \
+		e->next_pid = READ(next, tgid);                                        \
+		e->next_prio = READ(next, prio);                                       \
+		e->pad = 0;                                                            \
+		READ_COMM(e->prev_comm, prev);                                         \
+		READ_COMM(e->next_comm, next);                                         \
+		rt_submit(ring, e);                                                    \
+		return 0;                                                              \
+	}
 
-	if ((filter_tgid || filter_comm[0]) && !rt_task_passes(prev) && !rt_task_passes(next))
-		return 0;
-	e = rt_reserve(struct rt_sched_switch, ring);
-	if (!e)
-		return 0;
-	e->kind = RT_KIND_SCHED_SWITCH;
-	e->cpu = bpf_get_smp_processor_id();
-	e->ts = bpf_ktime_get_ns();
-	e->prev_tid = BPF_CORE_READ(prev, pid);
-	e->prev_pid = BPF_CORE_READ(prev, tgid);
-	e->prev_prio = BPF_CORE_READ(prev, prio);
-	/* A preempted task stays on the run queue whatever its state field says. */
-	if (preempt)
-		e->prev_state = 0;
-	else
-		e->prev_state = switch_has_state_arg ? prev_state : rt_task_state(prev);
-	e->next_tid = BPF_CORE_READ(next, pid);
-	e->next_pid = BPF_CORE_READ(next, tgid);
-	e->next_prio = BPF_CORE_READ(next, prio);
-	e->pad = 0;
-	BPF_CORE_READ_INTO(&e->prev_comm, prev, comm);
-	BPF_CORE_READ_INTO(&e->next_comm, next, comm);
-	rt_submit(ring, e);
-	return 0;
-}
+#define DIRECT(t, f) ((t)->f)
+#define DIRECT_COMM(dst, t) __builtin_memcpy(&(dst), (t)->comm, RT_COMM_LEN)
+#define PROBED_COMM(dst, t) BPF_CORE_READ_INTO(&(dst), t, comm)
+
+DEFINE_ON_SWITCH(on_switch_btf, DIRECT, DIRECT_COMM)
+DEFINE_ON_SWITCH(on_switch_raw, BPF_CORE_READ, PROBED_COMM)
 
 /* CPU whose run queue a task is on. Since 5.16 (commit bcf9033e5449) the field
  * is in thread_info on every architecture that has one in the task. */
@@ -66,68 +80,80 @@ static __always_inline __u32 task_cpu_of(struct task_struct *p)
 	return BPF_CORE_READ((struct task_struct___pre516 *)p, cpu);
 }
 
-static __always_inline int on_wakeup(struct task_struct *p, __u32 is_new)
-{
-	struct rt_sched_wakeup *e;
-	__u64 id;
-	void *ring;
+#define DEFINE_ON_WAKEUP(name, READ, READ_COMM, TASK_CPU)                              \
+	static __always_inline int name(struct task_struct *p, __u32 is_new)           \
+	{                                                                              \
+		struct rt_sched_wakeup *e;                                             \
+		__u64 id;                                                              \
+		void *ring;                                                            \
+                                                                                       \
+		if ((filter_tgid || filter_comm[0]) && !rt_task_passes(p))             \
+			return 0;                                                      \
+		e = rt_reserve(struct rt_sched_wakeup, ring);                          \
+		if (!e)                                                                \
+			return 0;                                                      \
+		id = bpf_get_current_pid_tgid();                                       \
+		e->kind = RT_KIND_SCHED_WAKEUP;                                        \
+		e->cpu = bpf_get_smp_processor_id();                                   \
+		e->ts = bpf_ktime_get_ns();                                            \
+		e->tid = READ(p, pid);                                                 \
+		e->pid = READ(p, tgid);                                                \
+		e->target_cpu = TASK_CPU(p);                                           \
+		e->prio = READ(p, prio);                                               \
+		e->waker_tid = (__u32)id;                                              \
+		e->waker_pid = id >> 32;                                               \
+		e->is_new = is_new;                                                    \
+		e->pad = 0;                                                            \
+		READ_COMM(e->comm, p);                                                 \
+		rt_submit(ring, e);                                                    \
+		return 0;                                                              \
+	}
 
-	if ((filter_tgid || filter_comm[0]) && !rt_task_passes(p))
-		return 0;
-	e = rt_reserve(struct rt_sched_wakeup, ring);
-	if (!e)
-		return 0;
-	id = bpf_get_current_pid_tgid();
-	e->kind = RT_KIND_SCHED_WAKEUP;
-	e->cpu = bpf_get_smp_processor_id();
-	e->ts = bpf_ktime_get_ns();
-	e->tid = BPF_CORE_READ(p, pid);
-	e->pid = BPF_CORE_READ(p, tgid);
-	e->target_cpu = task_cpu_of(p);
-	e->prio = BPF_CORE_READ(p, prio);
-	e->waker_tid = (__u32)id;
-	e->waker_pid = id >> 32;
-	e->is_new = is_new;
-	e->pad = 0;
-	BPF_CORE_READ_INTO(&e->comm, p, comm);
-	rt_submit(ring, e);
-	return 0;
+/* thread_info.cpu read directly where the kernel has it there (5.16+). */
+static __always_inline __u32 task_cpu_direct(struct task_struct *p)
+{
+	if (bpf_core_field_exists(p->thread_info.cpu))
+		return p->thread_info.cpu;
+	return task_cpu_of(p);
 }
+
+DEFINE_ON_WAKEUP(on_wakeup_btf, DIRECT, DIRECT_COMM, task_cpu_direct)
+DEFINE_ON_WAKEUP(on_wakeup_raw, BPF_CORE_READ, PROBED_COMM, task_cpu_of)
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(tp_btf_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
-	return on_switch(preempt, prev, next, prev_state);
+	return on_switch_btf(preempt, prev, next, prev_state);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(raw_tp_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
-	return on_switch(preempt, prev, next, prev_state);
+	return on_switch_raw(preempt, prev, next, prev_state);
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(tp_btf_sched_wakeup, struct task_struct *p)
 {
-	return on_wakeup(p, 0);
+	return on_wakeup_btf(p, 0);
 }
 
 SEC("raw_tp/sched_wakeup")
 int BPF_PROG(raw_tp_sched_wakeup, struct task_struct *p)
 {
-	return on_wakeup(p, 0);
+	return on_wakeup_raw(p, 0);
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(tp_btf_sched_wakeup_new, struct task_struct *p)
 {
-	return on_wakeup(p, 1);
+	return on_wakeup_btf(p, 1);
 }
 
 SEC("raw_tp/sched_wakeup_new")
 int BPF_PROG(raw_tp_sched_wakeup_new, struct task_struct *p)
 {
-	return on_wakeup(p, 1);
+	return on_wakeup_raw(p, 1);
 }

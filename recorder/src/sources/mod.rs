@@ -288,6 +288,10 @@ impl Attach {
 /// Load an object with tp_btf programs, else with raw_tp ones (kernels before 5.5
 /// have no BTF-typed tracepoints); say which, or why neither loaded.
 pub fn load_preferred<T>(load: impl Fn(Attach) -> Result<T>, what: &str) -> Result<(T, Attach)> {
+    // Test hook: exercise the raw_tp fallback on kernels that have tp_btf.
+    if std::env::var("RETRACE_DEBUG_ATTACH").is_ok_and(|v| v == "raw_tp") {
+        return load(Attach::RawTp).map(|t| (t, Attach::RawTp));
+    }
     match load(Attach::TpBtf) {
         Ok(t) => Ok((t, Attach::TpBtf)),
         Err(first) => match load(Attach::RawTp) {
