@@ -405,7 +405,7 @@ pub static OFFCPU: Table = Table {
     doc: "One row per time a thread was off the CPU for at least `--min-block` (kept in \
           the kernel: shorter blocks are not recorded), with the kernel and user stacks \
           it blocked in, taken when it was switched out (sched_switch). Preemptions \
-          (the thread stayed runnable) are not recorded.",
+          (the thread stayed runnable) are not recorded, nor is the recorder's own process.",
     sort_key: "ts_ns",
     time_column: Some("ts_ns"),
     keep_in_ring: false,
@@ -426,7 +426,8 @@ pub static PROFILE: Table = Table {
     name: "profile",
     source: "profile",
     doc: "Timed CPU samples: on every CPU, `-F` times a second (perf_event cpu-clock), the \
-          task on the CPU with its kernel and user stacks and the CPU's run-queue length.",
+          task on the CPU with its kernel and user stacks and the CPU's run-queue length. \
+          The recorder's own process is left out (its cost is in the manifest).",
     sort_key: "ts_ns",
     time_column: Some("ts_ns"),
     keep_in_ring: false,

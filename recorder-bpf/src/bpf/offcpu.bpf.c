@@ -47,7 +47,8 @@ int BPF_PROG(tp_btf_sched_switch, bool preempt, struct task_struct *prev,
 	__u64 now = bpf_ktime_get_ns();
 	void *ring;
 
-	if (!preempt && prev_state && prev->pid && rt_task_passes(prev)) {
+	if (!preempt && prev_state && prev->pid && prev->tgid != exclude_tgid &&
+	    rt_task_passes(prev)) {
 		b = bpf_task_storage_get(&blocked_since, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (b) {
 			b->ts_off = now;

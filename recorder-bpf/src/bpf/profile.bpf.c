@@ -45,7 +45,7 @@ int profile_sample(struct bpf_perf_event_data *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	void *ring;
 
-	if (!rt_current_passes())
+	if ((id >> 32) == exclude_tgid || !rt_current_passes())
 		return 0;
 	e = rt_reserve(struct rt_profile, ring);
 	if (!e)

@@ -19,6 +19,11 @@ struct {
 	__uint(value_size, RT_MAX_STACK_DEPTH * sizeof(__u64));
 } stack_map SEC(".maps");
 
+/* The recorder's own process: its samples and blocks are left out (like perf
+ * record --exclude-perf), so that it neither shows in the profiles it records
+ * nor has to symbolize itself; its cost is in the manifest. Set before load. */
+const volatile __u32 exclude_tgid = 0;
+
 /* Stacks that could not be stored (bucket taken by another stack). */
 __u64 stack_errors = 0;
 

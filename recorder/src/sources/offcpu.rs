@@ -21,6 +21,7 @@ pub fn start(opts: &Options) -> Result<Running> {
         .context("opening the offcpu BPF object")?;
     let rodata = open.maps.rodata_data.as_deref_mut().expect("rodata");
     configure_common!(rodata, opts);
+    rodata.exclude_tgid = std::process::id();
     rodata.min_block_ns = opts.min_block_ns;
     open.maps.rings.set_max_entries(opts.cpus as u32)?;
     open.maps

@@ -24,6 +24,7 @@ pub fn start(opts: &Options) -> Result<Running> {
         .context("opening the profile BPF object")?;
     let rodata = open.maps.rodata_data.as_deref_mut().expect("rodata");
     configure_common!(rodata, opts);
+    rodata.exclude_tgid = std::process::id();
     open.maps.rings.set_max_entries(opts.cpus as u32)?;
     open.maps
         .stack_map
