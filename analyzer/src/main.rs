@@ -66,6 +66,9 @@ enum Command {
     Biopattern(tools::biopattern::Args),
     Execsnoop(tools::execsnoop::Args),
     Exitsnoop(tools::exitsnoop::Args),
+    Runqlat(tools::runqlat::Args),
+    Runqslower(tools::runqslower::Args),
+    Cpudist(tools::cpudist::Args),
 }
 
 impl Command {
@@ -81,6 +84,9 @@ impl Command {
             Command::Biopattern(a) => Some(a),
             Command::Execsnoop(a) => Some(a),
             Command::Exitsnoop(a) => Some(a),
+            Command::Runqlat(a) => Some(a),
+            Command::Runqslower(a) => Some(a),
+            Command::Cpudist(a) => Some(a),
             _ => None,
         }
     }

@@ -28,9 +28,12 @@ pub mod biopattern;
 pub mod biosnoop;
 pub mod biotop;
 pub mod bitesize;
+pub mod cpudist;
 pub mod execsnoop;
 pub mod exitsnoop;
 pub mod iosched;
+pub mod runqlat;
+pub mod runqslower;
 pub mod seeksize;
 
 /// What a tool is: its name, a one-line description, its query and its tables.
@@ -100,6 +103,9 @@ pub static TOOLS: &[&ToolDef] = &[
     &biopattern::DEF,
     &execsnoop::DEF,
     &exitsnoop::DEF,
+    &runqlat::DEF,
+    &runqslower::DEF,
+    &cpudist::DEF,
 ];
 
 /// Look a tool up by name.
@@ -155,6 +161,13 @@ pub trait Tool {
     }
     /// Bind the tool's own parameters.
     fn bind(&self, params: &mut Params);
+    /// Bind parameters that come from the capture itself (e.g. its architecture).
+    fn bind_capture(&self, _capture: &Capture, _params: &mut Params) {}
+    /// Why this tool cannot answer from a capture, or None when it can; a tool may
+    /// explain a missing source in its own terms.
+    fn source_problem(&self, capture: &Capture) -> Option<String> {
+        self.def().missing_source(capture)
+    }
     /// Print the rows in the live tool's layout.
     fn render(&self, rows: &Rows, cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()>;
 }
@@ -201,7 +214,7 @@ pub async fn run(
     for w in capture.warnings() {
         writeln!(err, "retrace: {w}")?;
     }
-    if let Some(problem) = def.missing_source(&capture) {
+    if let Some(problem) = tool.source_problem(&capture) {
         return Err(Error::MissingSource(format!(
             "{} cannot run: {problem}",
             def.name
@@ -217,6 +230,7 @@ pub async fn run(
     )?;
     let mut params = common_params(&span, &window);
     tool.bind(&mut params);
+    tool.bind_capture(session.capture(), &mut params);
     if common.show_sql {
         return show_sql(def, &params, out);
     }
