@@ -223,3 +223,93 @@ fn pmc_samples_software_events_or_says_why_hardware_is_unavailable() {
         assert!(manifest_total(&m, "rows", &["pmc"]) > 0, "PMU present but no pmc rows");
     }
 }
+
+/// (lower, upper) bounds of the sum of the values behind a log2 histogram in
+/// units: a value in slot b lies in [2^b, 2^(b+1)) (slot 0 also holds 0).
+fn log2_sum_bounds(rows: &[&Value]) -> (u64, u64) {
+    rows.iter().fold((0, 0), |(lo, hi), r| {
+        let b = u64_of(r, "bucket");
+        let n = u64_of(r, "count");
+        let low = if b == 0 { 0 } else { 1u64 << b };
+        (lo + n * low, hi + n * (1u64 << (b + 1)))
+    })
+}
+
+#[test]
+fn cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu() {
+    let test = "cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu";
+    if !bpf_or_skip(test) || !have_program(test, "cc") {
+        return;
+    }
+    let dir = scratch("cpu-contend");
+    let work = build_cpuwork(dir.path());
+    let cap = dir.path().join("cap");
+    const CPU_MS: u64 = 300;
+    let out = record(
+        &["-s", "sched", "-o", cap.to_str().unwrap(), "--", work.to_str().unwrap(), "contend", &CPU_MS.to_string()],
+        0,
+    );
+    // Each thread prints "tid cpu_ns" (its own CPU time, CLOCK_THREAD_CPUTIME_ID).
+    let threads: Vec<(u64, u64)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (t, n) = l.split_once(' ')?;
+            Some((t.parse().ok()?, n.trim().parse().ok()?))
+        })
+        .collect();
+    assert_eq!(threads.len(), 2, "workload output: {:?}", String::from_utf8_lossy(&out.stdout));
+    let pid = manifest(&cap)["command"]["pid"].as_u64().unwrap();
+    let c = cap.to_str().unwrap();
+
+    // On-CPU time of each thread from the raw switch rows: switch-in to the next
+    // switch-out of the same thread.
+    let raw = sql(
+        &cap,
+        &format!(
+            "WITH e AS (SELECT ts_ns, next_tid AS tid, 1 AS is_in FROM sched_switch WHERE next_pid = {pid} \
+             UNION ALL SELECT ts_ns, prev_tid, 0 FROM sched_switch WHERE prev_pid = {pid}), \
+             p AS (SELECT tid, ts_ns, is_in, lag(ts_ns) OVER (PARTITION BY tid ORDER BY ts_ns, is_in) AS pts, \
+             lag(is_in) OVER (PARTITION BY tid ORDER BY ts_ns, is_in) AS pin FROM e) \
+             SELECT tid, CAST(sum(ts_ns - pts) AS BIGINT) AS oncpu_ns, count(*) AS runs \
+             FROM p WHERE is_in = 0 AND pin = 1 GROUP BY tid"
+        ),
+    );
+    let oncpu = |tid: u64| -> (u64, u64) {
+        let r = raw
+            .iter()
+            .find(|r| u64_of(r, "tid") == tid)
+            .unwrap_or_else(|| panic!("no switch rows of thread {tid}: {raw:?}"));
+        (u64_of(r, "oncpu_ns"), u64_of(r, "runs"))
+    };
+    let dist = retrace_json(&["cpudist", c, "-L", "-p", &pid.to_string()]);
+    let lat = retrace_json(&["runqlat", c, "-L", "-p", &pid.to_string()]);
+    for (i, &(tid, cpu_ns)) in threads.iter().enumerate() {
+        let (on_ns, runs) = oncpu(tid);
+        // The recording: on-CPU time from the switches equals the thread's own
+        // clock (which stops just before its printf and exit).
+        assert!(
+            on_ns >= cpu_ns * 97 / 100 && on_ns <= cpu_ns * 105 / 100 + 2_000_000,
+            "thread {tid}: {on_ns} ns on CPU from sched_switch, {cpu_ns} ns by its own clock"
+        );
+        // cpudist: one entry per run, and a histogram consistent with the total.
+        let mine: Vec<&Value> = dist.iter().filter(|r| r["id"].as_u64() == Some(tid)).collect();
+        let n: u64 = mine.iter().map(|r| u64_of(r, "count")).sum();
+        assert_eq!(n, runs, "cpudist runs of thread {tid}: {mine:?}");
+        let (lo, hi) = log2_sum_bounds(&mine);
+        let on_us = on_ns / 1000;
+        assert!(lo <= on_us && on_us < hi, "cpudist of {tid}: {on_us} us not in [{lo}, {hi})");
+        // runqlat: pinned to one CPU, each thread waits while the other runs, so
+        // its waits add up to about the other's CPU time; no wait exceeds a few
+        // scheduler slices.
+        let (other_ns, _) = oncpu(threads[1 - i].0);
+        let waits: Vec<&Value> = lat.iter().filter(|r| r["id"].as_u64() == Some(tid)).collect();
+        let (lo, hi) = log2_sum_bounds(&waits);
+        let other_us = other_ns / 1000;
+        assert!(
+            hi >= other_us * 8 / 10 && lo <= other_us * 3 / 2 + 50_000,
+            "runqlat of {tid}: waits in [{lo}, {hi}) us, the other thread ran {other_us} us"
+        );
+        let max_slot = waits.iter().map(|r| u64_of(r, "bucket")).max().unwrap_or(0);
+        assert!(max_slot <= 16, "thread {tid} waited >= 2^{max_slot} us at once: {waits:?}");
+    }
+}
