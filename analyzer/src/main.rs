@@ -69,6 +69,12 @@ enum Command {
     Runqlat(tools::runqlat::Args),
     Runqslower(tools::runqslower::Args),
     Cpudist(tools::cpudist::Args),
+    Runqlen(tools::runqlen::Args),
+    Hardirqs(tools::hardirqs::Args),
+    Softirqs(tools::softirqs::Args),
+    Llcstat(tools::llcstat::Args),
+    Cpufreq(tools::cpufreq::Args),
+    Syscount(tools::syscount::Args),
 }
 
 impl Command {
@@ -87,6 +93,12 @@ impl Command {
             Command::Runqlat(a) => Some(a),
             Command::Runqslower(a) => Some(a),
             Command::Cpudist(a) => Some(a),
+            Command::Runqlen(a) => Some(a),
+            Command::Hardirqs(a) => Some(a),
+            Command::Softirqs(a) => Some(a),
+            Command::Llcstat(a) => Some(a),
+            Command::Cpufreq(a) => Some(a),
+            Command::Syscount(a) => Some(a),
             _ => None,
         }
     }

@@ -3,3 +3,4 @@
 
 pub mod fixture;
 pub mod rng;
+pub mod synthetic;

@@ -29,12 +29,18 @@ pub mod biosnoop;
 pub mod biotop;
 pub mod bitesize;
 pub mod cpudist;
+pub mod cpufreq;
 pub mod execsnoop;
 pub mod exitsnoop;
+pub mod hardirqs;
 pub mod iosched;
+pub mod llcstat;
 pub mod runqlat;
+pub mod runqlen;
 pub mod runqslower;
 pub mod seeksize;
+pub mod softirqs;
+pub mod syscount;
 
 /// What a tool is: its name, a one-line description, its query and its tables.
 #[derive(Debug)]
@@ -106,6 +112,12 @@ pub static TOOLS: &[&ToolDef] = &[
     &runqlat::DEF,
     &runqslower::DEF,
     &cpudist::DEF,
+    &runqlen::DEF,
+    &hardirqs::DEF,
+    &softirqs::DEF,
+    &llcstat::DEF,
+    &cpufreq::DEF,
+    &syscount::DEF,
 ];
 
 /// Look a tool up by name.

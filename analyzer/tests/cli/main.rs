@@ -8,6 +8,7 @@ mod support;
 mod bad_input;
 mod bio_tools;
 mod cli_errors;
+mod cpu_tools;
 mod diff;
 mod docs;
 mod proc_tools;

@@ -1,0 +1,510 @@
+#!/usr/bin/env python3
+"""Recorder benchmark: what recording costs the host, retrace-record against perf.
+
+For each source and its workload
+  disk      fio, direct 4 KiB random reads (psync, one job) for a fixed time   unit: I/O
+  sched     taskset -c 0 perf bench sched pipe -l LOOPS (context-switch storm)  unit: switch
+  syscalls  taskset -c 0 perf bench syscall basic -l LOOPS (getppid storm)      unit: syscall
+  proc      a posix_spawn + wait loop of /bin/true, pinned to CPU 0            unit: exec
+the workload runs alone, under `retrace-record -s SOURCE`, under `perf record -a -e
+<the same tracepoints>` and under `perf record -a -z -e ...`, in a rotating order, RUNS
+times. Every recorder records the whole system, as it would in production. Printed per
+source and tool, as median [min..max] over the runs:
+
+  slow%     the workload's slowdown against its run alone in the same round (wall time,
+            or IOPS for fio)
+  ev/s      events recorded per second of workload (rows or perf samples / workload wall)
+  lost      events lost (retrace: manifest lost_events; perf: LOST_SAMPLES + lost
+            records from `perf report --stats`)
+  B/unit    bytes on disk per unit (whole capture folder or perf.data / units recorded)
+  ns/ev     the recorder process's own CPU (utime+stime from /proc/PID/stat) while the
+            workload ran, per event recorded
+  all-in    the same over the recorder's whole life (start, drain, finalize, perf's
+            build-id pass), from wait4() rusage
+  bpf/ev    retrace only: in-kernel BPF time per event (run_time_ns of all the
+            recorder's programs over run_cnt of the programs that emit rows, with
+            kernel.bpf_stats_enabled=1, read from /proc/PID/fdinfo)
+  RSS       peak RSS of the recorder process (ru_maxrss: VmHWM over its whole life)
+
+then ratios retrace/perf and retrace/perf -z, computed within each round. Root only.
+
+    bench/recorder.py [--sources disk,sched,syscalls,proc] [--runs 3] [--bin DIR]
+                      [--sched-loops 500000] [--syscall-loops 5000000] [--execs 3000]
+                      [--fio-seconds 5] [--smoke] [--json FILE]
+
+`--smoke`: one short round of each source (about 1 s of workload each) to check that the
+harness works; exits non-zero when a measurement could not be made.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+PERF = "/usr/bin/perf"
+TRACEFS = "/sys/kernel/tracing"
+
+# Per source: perf tracepoints (the ones retrace attaches), retrace tables holding its
+# events, the table whose rows are the unit, the perf event whose samples are the unit,
+# and the BPF programs (name prefixes, before the kernel's 15-character cut) that emit
+# one row per run.
+SOURCES = {
+    "disk": {
+        "tracepoints": ["block:block_io_start", "block:block_rq_insert",
+                        "block:block_rq_issue", "block:block_rq_complete"],
+        "tables": ["block_io"],
+        "unit_table": "block_io",
+        "unit_event": "block:block_rq_complete",
+        "emitters": ["block_rq_complete"],
+        "unit": "I/O",
+    },
+    "sched": {
+        "tracepoints": ["sched:sched_switch", "sched:sched_wakeup",
+                        "sched:sched_wakeup_new"],
+        "tables": ["sched_switch", "sched_wakeup"],
+        "unit_table": "sched_switch",
+        "unit_event": "sched:sched_switch",
+        "emitters": ["sched_switch", "sched_wakeup"],
+        "unit": "switch",
+    },
+    "syscalls": {
+        "tracepoints": ["raw_syscalls:sys_enter", "raw_syscalls:sys_exit"],
+        "tables": ["syscalls"],
+        "unit_table": "syscalls",
+        "unit_event": "raw_syscalls:sys_exit",
+        "emitters": ["sys_exit"],
+        "unit": "syscall",
+    },
+    "proc": {
+        "tracepoints": ["syscalls:sys_enter_execve", "syscalls:sys_exit_execve",
+                        "syscalls:sys_enter_execveat", "syscalls:sys_exit_execveat",
+                        "sched:sched_process_fork", "sched:sched_process_exit"],
+        "tables": ["process_exec", "process_fork", "process_exit"],
+        "unit_table": "process_exec",
+        "unit_event": "syscalls:sys_exit_execve",
+        "emitters": ["sys_exit_execve", "sched_process_fork", "sched_process_exit"],
+        "unit": "exec",
+    },
+}
+TOOLS = ["retrace", "perf", "perf-z"]
+
+# A fork/exec storm: spawn /bin/true and wait, N times (argv[1]).
+EXEC_LOOP = """
+import os, sys
+for _ in range(int(sys.argv[1])):
+    pid = os.posix_spawn("/bin/true", ["true"], {})
+    os.waitpid(pid, 0)
+"""
+
+
+def die(msg):
+    sys.exit(f"bench/recorder.py: {msg}")
+
+
+def clk_tck():
+    return os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu_s(pid):
+    """utime + stime of a live process (all its threads), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / clk_tck()
+
+
+def du_bytes(path):
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            total += os.path.getsize(os.path.join(root, name))
+    return total
+
+
+def tracepoint_exists(tp):
+    sub, name = tp.split(":")
+    return os.path.isdir(os.path.join(TRACEFS, "events", sub, name))
+
+
+# ---------------------------------------------------------------------- BPF stats
+
+def bpf_prog_ids(pid):
+    """ids of the BPF programs a process holds open, from /proc/PID/fdinfo."""
+    ids = set()
+    fd_dir = f"/proc/{pid}/fdinfo"
+    try:
+        fds = os.listdir(fd_dir)
+    except OSError:
+        return ids
+    for fd in fds:
+        try:
+            with open(os.path.join(fd_dir, fd)) as f:
+                text = f.read()
+        except OSError:
+            continue
+        m = re.search(r"^prog_id:\s*(\d+)", text, re.M)
+        if m:
+            ids.add(int(m.group(1)))
+    return ids
+
+
+def bpf_stats(ids):
+    """{name: (run_time_ns, run_cnt)} of the given programs (summed by name)."""
+    out = subprocess.run(["bpftool", "prog", "show", "-j"], capture_output=True, text=True)
+    stats = {}
+    if out.returncode != 0:
+        return stats
+    for p in json.loads(out.stdout or "[]"):
+        if p.get("id") in ids:
+            ns, cnt = stats.get(p.get("name", ""), (0, 0))
+            stats[p.get("name", "")] = (ns + p.get("run_time_ns", 0), cnt + p.get("run_cnt", 0))
+    return stats
+
+
+def emitter_runs(stats, emitters):
+    """Runs of the programs that emit rows. Program names are cut at 15 characters
+    (e.g. tp_btf_sched_sw), so match on the cut name."""
+    total = 0
+    for name, (_, cnt) in stats.items():
+        for e in emitters:
+            for prefix in ("tp_btf_", "raw_tp_", "tp_"):
+                if (prefix + e)[:15] == name[:15] or name.startswith((prefix + e)[:15]):
+                    total += cnt
+                    break
+            else:
+                continue
+            break
+    return total
+
+
+# ---------------------------------------------------------------------- workloads
+
+class Workload:
+    """One run of a workload: `start()` returns a Popen, `result()` its figure.
+    `higher_is_better`: IOPS (fio) rather than wall time."""
+
+    higher_is_better = False
+
+    def __init__(self, args, tmp):
+        self.args = args
+        self.tmp = tmp
+
+    def run(self):
+        t0 = time.monotonic()
+        p = subprocess.run(self.cmd(), capture_output=True, text=True)
+        wall = time.monotonic() - t0
+        if p.returncode != 0:
+            die(f"workload failed ({' '.join(self.cmd())}): {p.stderr.strip()[-500:]}")
+        return wall, self.figure(wall, p.stdout)
+
+    def figure(self, wall, stdout):
+        return wall
+
+
+class Fio(Workload):
+    higher_is_better = True
+
+    def __init__(self, args, tmp):
+        super().__init__(args, tmp)
+        self.data = os.path.join(tmp, "fio.data")
+        with open(self.data, "wb") as f:
+            for _ in range(64):
+                f.write(os.urandom(1 << 20))
+            os.fsync(f.fileno())
+
+    def cmd(self):
+        return ["fio", "--name=bench", f"--filename={self.data}", "--rw=randread",
+                "--bs=4k", "--direct=1", "--ioengine=psync", "--size=64M", "--time_based",
+                f"--runtime={self.args.fio_seconds}", "--output-format=json"]
+
+    def figure(self, wall, stdout):
+        return json.loads(stdout[stdout.index("{"):])["jobs"][0]["read"]["iops"]
+
+
+class SchedPipe(Workload):
+    def cmd(self):
+        return ["taskset", "-c", "0", PERF, "bench", "sched", "pipe", "-l",
+                str(self.args.sched_loops)]
+
+
+class SyscallStorm(Workload):
+    def cmd(self):
+        return ["taskset", "-c", "0", PERF, "bench", "syscall", "basic", "-l",
+                str(self.args.syscall_loops)]
+
+
+class ExecLoop(Workload):
+    def cmd(self):
+        return ["taskset", "-c", "0", sys.executable, "-c", EXEC_LOOP, str(self.args.execs)]
+
+
+WORKLOADS = {"disk": Fio, "sched": SchedPipe, "syscalls": SyscallStorm, "proc": ExecLoop}
+
+
+# ---------------------------------------------------------------------- recorders
+
+def wait_rusage(p):
+    """Reap a Popen with wait4: (exit status, user+sys CPU s, peak RSS KiB)."""
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+
+
+def record_retrace(args, source, workload, out):
+    spec = SOURCES[source]
+    cmd = [args.retrace_record, "--quiet", "-s", source, "-o", out]
+    r = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(args.settle)
+    if r.poll() is not None:
+        die(f"{' '.join(cmd)} exited early: {r.stderr.read().decode()[-800:]}")
+    ids = bpf_prog_ids(r.pid)
+    cpu0, st0 = proc_cpu_s(r.pid), bpf_stats(ids)
+    wall, fig = workload.run()
+    st1 = bpf_stats(ids)
+    time.sleep(0.05)  # the next 10 ms drain
+    cpu_window = proc_cpu_s(r.pid) - cpu0
+    r.send_signal(signal.SIGINT)
+    rc, cpu_all, maxrss = wait_rusage(r)
+    err = r.stderr.read().decode()
+    if rc != 0:
+        die(f"retrace-record exited {rc}: {err[-800:]}")
+    with open(os.path.join(out, "manifest.json")) as f:
+        m = json.load(f)
+    tables = m.get("tables", {})
+    events = sum(tables.get(t, {}).get("rows", 0) for t in spec["tables"])
+    units = tables.get(spec["unit_table"], {}).get("rows", 0)
+    lost = sum(s.get("lost_events", 0) for s in m.get("sources", []))
+    run_ns = sum(st1.get(n, (0, 0))[0] - st0.get(n, (0, 0))[0] for n in st1)
+    runs = emitter_runs(st1, spec["emitters"]) - emitter_runs(st0, spec["emitters"])
+    peak = max(maxrss * 1024, (m.get("recording") or {}).get("peak_rss_bytes") or 0)
+    return {
+        "wall": wall, "figure": fig, "events": events, "units": units, "lost": lost,
+        "bytes": du_bytes(out), "cpu_window_s": cpu_window, "cpu_all_s": cpu_all,
+        "bpf_ns": run_ns, "bpf_runs": runs, "rss": peak,
+        "attach": ",".join(sorted({p["attach"] for s in m.get("sources", [])
+                                   for p in (s.get("status") or {}).get("probes", [])})),
+    }
+
+
+def perf_counts(path):
+    """(samples per event name, lost) from `perf report --stats`."""
+    out = subprocess.run([PERF, "report", "--stats", "-i", path], capture_output=True,
+                         text=True)
+    samples, lost, current = {}, 0, None
+    for line in out.stdout.splitlines():
+        m = re.match(r"^(\S+:\S+) stats:", line)
+        if m:
+            current = m.group(1)
+            continue
+        m = re.match(r"^\s*(\S+) events:\s*(\d+)", line)
+        if not m:
+            continue
+        kind, n = m.group(1), int(m.group(2))
+        if kind == "SAMPLE" and current:
+            samples[current] = samples.get(current, 0) + n
+        elif kind in ("LOST", "LOST_SAMPLES") and current is None:
+            lost += n
+    return samples, lost
+
+
+def record_perf(args, source, workload, out, zstd):
+    spec = SOURCES[source]
+    tps = [t for t in spec["tracepoints"] if tracepoint_exists(t)]
+    cmd = [PERF, "record", "-a", "-q", "-o", out] + (["-z"] if zstd else [])
+    for t in tps:
+        cmd += ["-e", t]
+    r = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(args.settle)
+    if r.poll() is not None:
+        die(f"{' '.join(cmd)} exited early: {r.stderr.read().decode()[-800:]}")
+    cpu0 = proc_cpu_s(r.pid)
+    wall, fig = workload.run()
+    time.sleep(0.05)
+    cpu_window = proc_cpu_s(r.pid) - cpu0
+    r.send_signal(signal.SIGINT)
+    rc, cpu_all, maxrss = wait_rusage(r)
+    err = r.stderr.read().decode()
+    if rc not in (0, -signal.SIGINT, 128 + signal.SIGINT) or not os.path.exists(out):
+        die(f"perf record exited {rc}: {err[-800:]}")
+    samples, lost = perf_counts(out)
+    m = re.search(r"lost (\d+) chunks", err)
+    if m:
+        lost += int(m.group(1))
+    return {
+        "wall": wall, "figure": fig, "events": sum(samples.values()),
+        "units": samples.get(spec["unit_event"], 0), "lost": lost,
+        "bytes": du_bytes(out), "cpu_window_s": cpu_window, "cpu_all_s": cpu_all,
+        "bpf_ns": 0, "bpf_runs": 0, "rss": maxrss * 1024, "attach": "perf",
+    }
+
+
+# ---------------------------------------------------------------------- figures
+
+def derive(run, alone, higher_is_better):
+    """The table's figures of one recorded run, against its round's run alone."""
+    if higher_is_better:
+        slow = 100.0 * (alone / run["figure"] - 1.0) if run["figure"] else float("nan")
+    else:
+        slow = 100.0 * (run["figure"] / alone - 1.0)
+    ev = max(run["events"], 1)
+    return {
+        "slow%": slow,
+        "ev/s": run["events"] / run["wall"],
+        "lost": float(run["lost"]),
+        "B/unit": run["bytes"] / max(run["units"], 1),
+        "ns/ev": run["cpu_window_s"] * 1e9 / ev,
+        "all-in": run["cpu_all_s"] * 1e9 / ev,
+        "bpf/ev": run["bpf_ns"] / run["bpf_runs"] if run["bpf_runs"] else float("nan"),
+        "RSS MiB": run["rss"] / 2**20,
+    }
+
+
+COLUMNS = ["slow%", "ev/s", "lost", "B/unit", "ns/ev", "all-in", "bpf/ev", "RSS MiB"]
+
+
+def fmt(v, col):
+    if v != v:  # nan
+        return "-"
+    if col == "slow%":
+        return f"{v:+.1f}"
+    if col in ("ev/s", "lost"):
+        return f"{v:.3g}" if v >= 1e4 else f"{v:.0f}"
+    if col in ("B/unit", "RSS MiB"):
+        return f"{v:.2f}" if v < 10 else f"{v:.0f}" if v >= 100 else f"{v:.1f}"
+    return f"{v:.0f}"
+
+
+def spread(values, col, ratio=False):
+    vals = [v for v in values if v == v]
+    if not vals:
+        return "-"
+    f = (lambda v: f"{v:.2f}") if ratio else (lambda v: fmt(v, col))
+    med = statistics.median(vals)
+    if len(vals) == 1:
+        return f(med)
+    return f"{f(med)} [{f(min(vals))}..{f(max(vals))}]"
+
+
+def print_table(results, args):
+    print(f"\nrecorder benchmark: {args.runs} round(s); median [min..max]; "
+          f"ratios computed within each round")
+    for source, rounds in results.items():
+        if not rounds:
+            continue
+        unit = SOURCES[source]["unit"]
+        alone = [r["alone"] for r in rounds]
+        print(f"\n== {source}: {rounds[0]['workload']}  (B/unit: bytes per {unit}; "
+              f"workload alone: {spread(alone, 'ev/s')} "
+              f"{'IOPS' if source == 'disk' else 's'})")
+        header = f"{'':10}" + "".join(f"{c:>24}" for c in COLUMNS)
+        print(header)
+        for tool in TOOLS:
+            figs = [r["figures"][tool] for r in rounds if tool in r["figures"]]
+            if not figs:
+                continue
+            print(f"{tool:10}" + "".join(f"{spread([f[c] for f in figs], c):>24}"
+                                         for c in COLUMNS))
+        for other in ("perf", "perf-z"):
+            ratios = []
+            for r in rounds:
+                a, b = r["figures"].get("retrace"), r["figures"].get(other)
+                if a and b:
+                    ratios.append({c: (a[c] / b[c] if b[c] and a[c] == a[c] and b[c] == b[c]
+                                       else float("nan")) for c in COLUMNS})
+            if ratios:
+                label = f"r/{other}"
+                print(f"{label:10}" + "".join(
+                    f"{spread([x[c] for x in ratios], c, ratio=True):>24}"
+                    if c not in ("bpf/ev", "lost") else f"{'-':>24}" for c in COLUMNS))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sources", default="disk,sched,syscalls,proc")
+    ap.add_argument("--tools", default=",".join(TOOLS))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--bin", default=None,
+                    help="folder of retrace-record (default: $CARGO_TARGET_DIR/release)")
+    ap.add_argument("--sched-loops", type=int, default=500000)
+    ap.add_argument("--syscall-loops", type=int, default=5000000)
+    ap.add_argument("--execs", type=int, default=3000)
+    ap.add_argument("--fio-seconds", type=int, default=5)
+    ap.add_argument("--settle", type=float, default=1.0,
+                    help="seconds between starting a recorder and the workload")
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--json", help="also write every run's raw figures to this file")
+    a = ap.parse_args()
+    if a.smoke:
+        a.runs, a.sched_loops, a.syscall_loops, a.execs, a.fio_seconds = 1, 50000, 300000, 200, 1
+        a.settle = 0.5
+    if a.bin is None:
+        a.bin = os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release")
+    a.retrace_record = os.path.join(a.bin, "retrace-record")
+    if not os.access(a.retrace_record, os.X_OK):
+        die(f"no retrace-record in {a.bin} (build it, or pass --bin)")
+    if os.geteuid() != 0:
+        die("run as root (BPF, perf record -a and kernel.bpf_stats_enabled need it)")
+    for tool in ("taskset", "bpftool", PERF) + (("fio",) if "disk" in a.sources else ()):
+        if not shutil.which(tool):
+            die(f"{tool} is not installed")
+    if not os.path.isdir(os.path.join(TRACEFS, "events")):
+        subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], check=False)
+    sources = [s for s in a.sources.split(",") if s]
+    tools = [t for t in a.tools.split(",") if t]
+    for s in sources:
+        if s not in SOURCES:
+            die(f"unknown source {s} (known: {', '.join(SOURCES)})")
+
+    tmp = tempfile.mkdtemp(prefix="retrace-bench-rec-", dir="/var/tmp")
+    subprocess.run(["sysctl", "-q", "kernel.bpf_stats_enabled=1"], check=True)
+    results = {s: [] for s in sources}
+    try:
+        for s in sources:
+            wl = WORKLOADS[s](a, tmp)
+            for i in range(a.runs):
+                order = ["alone"] + tools
+                order = order[i % len(order):] + order[:i % len(order)]
+                raw = {}
+                for what in order:
+                    out = os.path.join(tmp, f"{s}-{what}-{i}")
+                    if what == "alone":
+                        raw["alone"] = wl.run()[1]
+                    elif what == "retrace":
+                        raw[what] = record_retrace(a, s, wl, out)
+                    else:
+                        raw[what] = record_perf(a, s, wl, out + ".data", what == "perf-z")
+                    if os.path.isdir(out):
+                        shutil.rmtree(out)
+                    elif os.path.exists(out + ".data"):
+                        os.remove(out + ".data")
+                figs = {t: derive(raw[t], raw["alone"], wl.higher_is_better) for t in tools}
+                results[s].append({"workload": " ".join(wl.cmd()).replace(tmp, "$TMP"),
+                                   "alone": raw["alone"], "figures": figs, "raw": raw})
+                line = ", ".join(f"{t} {f['slow%']:+.1f}% {f['ev/s']:.3g} ev/s lost "
+                                 f"{f['lost']:.0f} {f['B/unit']:.2f} B/{SOURCES[s]['unit']} "
+                                 f"{f['ns/ev']:.0f} ns/ev RSS {f['RSS MiB']:.0f} MiB"
+                                 for t, f in figs.items())
+                print(f"{s} round {i + 1}: alone {raw['alone']:.4g}; {line}", flush=True)
+    finally:
+        subprocess.run(["sysctl", "-q", "kernel.bpf_stats_enabled=0"], check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print_table(results, a)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=1)
+    # The harness is broken when a recorder recorded nothing under its own workload.
+    broken = [f"{s}/{t}" for s, rounds in results.items() for r in rounds
+              for t in tools if r["raw"][t]["units"] == 0]
+    if broken:
+        die(f"no unit events recorded by: {', '.join(broken)}")
+
+
+if __name__ == "__main__":
+    main()
