@@ -1,5 +1,5 @@
-//! Names for raw kernel numbers found in captures: errno values, signals, and the block
-//! layer's `rwbs` operation strings.
+//! Names for raw kernel numbers found in captures: errno values, signals, system call
+//! numbers, and the block layer's `rwbs` operation strings.
 
 /// The Linux name of an errno (sign ignored): `errno_name(-5)` is "EIO". Unknown values
 /// read "E<n>"; 0 reads "0".
@@ -63,6 +63,27 @@ pub fn errno_name(e: i64) -> String {
         _ => return format!("E{n}"),
     };
     name.to_string()
+}
+
+/// The errno value of a name such as "ENOENT" (as [`errno_name`] spells them).
+pub fn errno_value(name: &str) -> Option<i64> {
+    (1..=4095).find(|&n| errno_name(n) == name)
+}
+
+/// The name of system call `nr` on the recording host's architecture (manifest
+/// `host.arch`, as `uname -m` spells it): `syscall_name("x86_64", 0)` is "read".
+/// Numbers this table does not know, and unknown architectures, read `syscall_<nr>`.
+pub fn syscall_name(arch: &str, nr: i64) -> String {
+    let table: &[&str] = match arch {
+        "x86_64" | "amd64" => crate::syscall_names::X86_64,
+        "aarch64" | "arm64" => crate::syscall_names::AARCH64,
+        _ => &[],
+    };
+    usize::try_from(nr)
+        .ok()
+        .and_then(|i| table.get(i))
+        .filter(|name| !name.is_empty())
+        .map_or_else(|| format!("syscall_{nr}"), |name| name.to_string())
 }
 
 /// The name of a Linux signal number: 9 is "SIGKILL".
@@ -188,6 +209,24 @@ pub fn bio_flags_label(rwbs: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn syscall_names_per_architecture() {
+        assert_eq!(syscall_name("x86_64", 0), "read");
+        assert_eq!(syscall_name("x86_64", 257), "openat");
+        assert_eq!(syscall_name("aarch64", 63), "read");
+        assert_eq!(syscall_name("aarch64", 56), "openat");
+        assert_eq!(syscall_name("x86_64", 335), "syscall_335");
+        assert_eq!(syscall_name("x86_64", -1), "syscall_-1");
+        assert_eq!(syscall_name("riscv64", 63), "syscall_63");
+    }
+
+    #[test]
+    fn errno_values_by_name() {
+        assert_eq!(errno_value("ENOENT"), Some(2));
+        assert_eq!(errno_value("ETIMEDOUT"), Some(110));
+        assert_eq!(errno_value("ENOPE"), None);
+    }
 
     #[test]
     fn rwbs_labels() {

@@ -5,6 +5,8 @@
 //!   `biolatency -F` names them ("Sync-Write", "ReadAhead-Read").
 //! - `errno_name(e)`: "EIO" for -5 or 5.
 //! - `join_args(args)`: an argv list joined by spaces, as execsnoop prints it.
+//! - `syscall_name(nr, arch)`: "openat" for 257 on "x86_64" (`syscall_<nr>` when
+//!   unknown); tools bind `arch` from the capture's manifest (`host.arch`).
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-use crate::names::{bio_flags_label, errno_name};
+use crate::names::{bio_flags_label, errno_name, syscall_name};
 
 /// Register every retrace function in a session.
 pub fn register(ctx: &SessionContext) {
@@ -30,6 +32,7 @@ pub fn register(ctx: &SessionContext) {
     ] {
         ctx.register_udf(ScalarUDF::from(udf));
     }
+    ctx.register_udf(ScalarUDF::from(SyscallName::new()));
 }
 
 /// floor(log2 v), 0 for v <= 1: the slot of libbpf-tools' log2 histograms (`log2l` in
@@ -97,6 +100,60 @@ impl ScalarUDFImpl for Unary {
             return Ok(ColumnarValue::Scalar(scalar));
         }
         Ok(ColumnarValue::Array(out))
+    }
+}
+
+/// `syscall_name(nr, arch)`: two arguments, so not a [`Unary`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SyscallName {
+    signature: Signature,
+}
+
+impl SyscallName {
+    fn new() -> Self {
+        SyscallName {
+            signature: Signature::any(2, Volatility::Immutable),
+        }
+    }
+}
+
+impl ScalarUDFImpl for SyscallName {
+    fn name(&self) -> &str {
+        "syscall_name"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let scalars = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        if !arrays[0].data_type().is_integer() && arrays[0].data_type() != &DataType::Null {
+            return exec_err!(
+                "syscall_name expects an integer, got {}",
+                arrays[0].data_type()
+            );
+        }
+        let nrs = cast(&arrays[0], &DataType::Int64)?;
+        let nrs = nrs.as_primitive::<Int64Type>();
+        let arch = strings(&arrays[1], "syscall_name")?;
+        let arch = arch.as_string::<i32>();
+        let out: StringArray = (0..nrs.len())
+            .map(|i| {
+                (!nrs.is_null(i) && !arch.is_null(i))
+                    .then(|| syscall_name(arch.value(i), nrs.value(i)))
+            })
+            .collect();
+        if scalars {
+            let scalar = datafusion::common::ScalarValue::try_from_array(&out, 0)?;
+            return Ok(ColumnarValue::Scalar(scalar));
+        }
+        Ok(ColumnarValue::Array(Arc::new(out)))
     }
 }
 

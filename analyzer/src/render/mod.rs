@@ -1,9 +1,10 @@
 //! Renderers: the text layouts of the book's tools, written to `impl Write` so tests
 //! compare exact text. `rows` gives typed access to query results, `hist` prints
-//! libbpf-tools log2 histograms, `sections` groups histogram rows into intervals and
-//! per-key sections.
+//! libbpf-tools log2 histograms, `linear` bcc's linear ones, `sections` groups
+//! histogram rows into intervals and per-key sections.
 
 pub mod hist;
+pub mod linear;
 pub mod rows;
 pub mod sections;
 

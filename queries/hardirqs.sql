@@ -1,0 +1,34 @@
+-- hardirqs: time spent in hard interrupt handlers, like bcc/libbpf-tools hardirqs:
+-- per handler name, how many ran and their total time (irq_handler_entry ->
+-- irq_handler_exit, on one CPU), or with $dist a log2 histogram of the time per run
+-- for each name.
+--
+-- Tables: hardirq (source `irq`).
+--
+-- Parameters:
+--   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: handlers returning in [start, end)
+--   $interval_ns        u64, ns: width of one interval (the whole window without --interval)
+--   $unit_ns            u64, ns: time unit, 1 (nsecs, -N), 1000 (usecs) or 1000000 (msecs, -m)
+--   $dist               bool: a histogram of the time per run for each name (-d)
+--
+-- Columns:
+--   interval_index  0-based index of the interval
+--   name      handler name (action), e.g. virtio0-requests
+--   bucket    with $dist, log2 slot of the time in units: floor(log2(time / unit)),
+--             0 for 0 and 1; null without $dist
+--   count     runs (in that slot)
+--   total_ns  their total time, ns
+SELECT interval_index, name, bucket, count(*) AS count, sum(run_ns) AS total_ns
+FROM (
+    SELECT
+        (ts_ns - $start_ns) / $interval_ns AS interval_index,
+        name,
+        CAST(ts_ns AS BIGINT) - CAST(ts_entry_ns AS BIGINT) AS run_ns,
+        CASE WHEN $dist THEN log2_bucket(
+            (CAST(ts_ns AS BIGINT) - CAST(ts_entry_ns AS BIGINT)) / CAST($unit_ns AS BIGINT)
+        ) END AS bucket
+    FROM hardirq
+    WHERE ts_ns >= $start_ns AND ts_ns < $end_ns
+)
+GROUP BY interval_index, name, bucket
+ORDER BY interval_index, name, bucket
