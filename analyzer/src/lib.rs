@@ -18,6 +18,7 @@ pub mod render;
 pub mod segment;
 pub mod session;
 pub mod sql;
+pub mod stacks;
 pub mod syscall_names;
 pub mod tools;
 pub mod udf;

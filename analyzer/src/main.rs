@@ -4,7 +4,7 @@
 //! crossed), 2 usage error (unknown tool or option).
 
 use std::ffi::OsString;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,6 +69,9 @@ enum Command {
     Runqlat(tools::runqlat::Args),
     Runqslower(tools::runqslower::Args),
     Cpudist(tools::cpudist::Args),
+    Profile(tools::profile::Args),
+    Offcputime(tools::offcputime::Args),
+    Flamegraph(retrace::stacks::flamegraph::FlamegraphArgs),
     Runqlen(tools::runqlen::Args),
     Hardirqs(tools::hardirqs::Args),
     Softirqs(tools::softirqs::Args),
@@ -133,6 +136,12 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace
         Command::Sql(args) => sql::run(&args, options, out, err).await?,
         Command::Diff(args) => return retrace::diff::run(&args, options, out, err).await,
         Command::Record { args } => return Err(record::exec_recorder(&args)),
+        Command::Profile(args) => args.run(options, out, err).await?,
+        Command::Offcputime(args) => args.run(options, out, err).await?,
+        Command::Flamegraph(args) => {
+            let terminal = io::stdout().is_terminal();
+            retrace::stacks::flamegraph::run(&args, options, terminal, out, err).await?
+        }
         _ => unreachable!("tools are dispatched above"),
     }
     out.flush()?;

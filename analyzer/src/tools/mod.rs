@@ -35,6 +35,8 @@ pub mod exitsnoop;
 pub mod hardirqs;
 pub mod iosched;
 pub mod llcstat;
+pub mod offcputime;
+pub mod profile;
 pub mod runqlat;
 pub mod runqlen;
 pub mod runqslower;
@@ -81,7 +83,11 @@ impl ToolDef {
         let mut sources = Vec::new();
         for name in self.tables {
             if let Some(t) = retrace_schema::table(name) {
-                if !sources.contains(&t.source) {
+                // The shared stack tables' pseudo-source is no source of its own:
+                // whichever stack source ran filled them.
+                if t.source != retrace_schema::tables::STACKS_SOURCE
+                    && !sources.contains(&t.source)
+                {
                     sources.push(t.source);
                 }
             }
@@ -112,6 +118,8 @@ pub static TOOLS: &[&ToolDef] = &[
     &runqlat::DEF,
     &runqslower::DEF,
     &cpudist::DEF,
+    &profile::DEF,
+    &offcputime::DEF,
     &runqlen::DEF,
     &hardirqs::DEF,
     &softirqs::DEF,
@@ -287,7 +295,7 @@ pub async fn run(
 }
 
 /// `--show-sql`: the parameters as `retrace sql --param` options, then the query.
-fn show_sql(def: &ToolDef, params: &Params, out: &mut dyn Write) -> Result<()> {
+pub fn show_sql(def: &ToolDef, params: &Params, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "-- {} with these options binds:", def.name)?;
     let mut args = Vec::new();
     for (name, value) in params.iter() {

@@ -14,4 +14,5 @@ mod docs;
 mod proc_tools;
 mod render_snapshots;
 mod sql;
+mod stack_tools;
 mod time_window;
