@@ -227,16 +227,18 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     }
     let records_stacks = running.iter().any(|r| STACK_SOURCES.contains(&r.name));
     let mut kernel_symbols = 0;
+    let mut probe_machinery = Vec::new();
     if records_stacks {
         for t in tables::tables_of_source(tables::STACKS_SOURCE) {
             writer.add_table(t)?;
         }
-        let ksyms = crate::symbolize::kernel_symbols();
-        kernel_symbols = ksyms.num_rows() as u64;
+        let ksyms = crate::symbolize::KernelSymbols::read();
+        kernel_symbols = ksyms.len() as u64;
         if kernel_symbols == 0 {
             eprintln!("retrace-record: warning: /proc/kallsyms shows no addresses (kptr_restrict?); kernel frames will stay unnamed");
         }
-        writer.write(&KERNEL_SYMBOLS, &ksyms)?;
+        writer.write(&KERNEL_SYMBOLS, &ksyms.batch())?;
+        probe_machinery = ksyms.probe_machinery();
     }
     if running.iter().any(|r| r.name == "proc") {
         let snap = crate::procfs::snapshot(host::monotonic_ns(), &cfg.redact);
@@ -261,9 +263,11 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     {
         let mut rows = rows.borrow_mut();
         rows.pmc_counters = sources::pmc::counter_names(&cfg.options.pmc);
+        rows.stacks
+            .set_probe_machinery(std::mem::take(&mut probe_machinery));
         for (i, r) in running.iter_mut().enumerate() {
             if let Some(map) = r.stack_map.take() {
-                rows.stacks.add_map(i, map);
+                rows.stacks.add_map(i, map, r.name == "offcpu");
             }
         }
         if running.iter().any(|r| r.name == "cpufreq") {

@@ -59,13 +59,34 @@ pub struct Stacks {
     /// Processes whose mappings could not be read (gone before we looked).
     pub unmapped: HashSet<u32>,
     build_ids: HashMap<String, Option<String>>,
+    /// Sorted kernel address ranges of the probe's own frames, stripped from
+    /// the leaf end of kernel stacks.
+    probe_machinery: Vec<(u64, u64)>,
+    /// Sources whose kernel stacks are taken in a tracepoint (offcpu), not
+    /// from an interrupted context (profile, where a BPF program on the CPU is
+    /// real work to show).
+    strip_sources: HashSet<usize>,
     stack_rows: StackRows,
     mapping_rows: MappingRows,
 }
 
 impl Stacks {
-    pub fn add_map(&mut self, source: usize, map: MapHandle) {
+    /// The stack map of source `source`. `in_tracepoint`: its kernel stacks are
+    /// taken inside a tracepoint, so they start with the probe's own frames.
+    pub fn add_map(&mut self, source: usize, map: MapHandle, in_tracepoint: bool) {
         self.maps.insert(source, map);
+        if in_tracepoint {
+            self.strip_sources.insert(source);
+        }
+    }
+
+    pub fn set_probe_machinery(&mut self, ranges: Vec<(u64, u64)>) {
+        self.probe_machinery = ranges;
+    }
+
+    fn is_probe_machinery(&self, addr: u64) -> bool {
+        let i = self.probe_machinery.partition_point(|r| r.0 <= addr);
+        i > 0 && addr < self.probe_machinery[i - 1].1
     }
 
     /// Unique stacks so far.
@@ -87,9 +108,19 @@ impl Stacks {
         let id = match self.by_source_id.get(&(src, kid)) {
             Some(&id) => id,
             None => {
-                let Some(frames) = self.read_stack(src, kid) else {
+                let Some(mut frames) = self.read_stack(src, kid) else {
                     return 0;
                 };
+                if !user && self.strip_sources.contains(&src) {
+                    let skip = frames
+                        .iter()
+                        .take_while(|&&a| self.is_probe_machinery(a))
+                        .count();
+                    frames.drain(..skip);
+                    if frames.is_empty() {
+                        return 0;
+                    }
+                }
                 let id = self.intern(user, frames);
                 self.by_source_id.insert((src, kid), id);
                 id

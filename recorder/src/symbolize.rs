@@ -128,43 +128,74 @@ fn symbolize_file(symbolizer: &Symbolizer, path: String, offsets: &[u64]) -> Vec
         .collect()
 }
 
-/// The kernel's text symbols from /proc/kallsyms (types t/T), sorted by address.
-/// Empty when the addresses are hidden (kptr_restrict shows zeros).
-pub fn kernel_symbols() -> RecordBatch {
-    let text = std::fs::read_to_string("/proc/kallsyms").unwrap_or_default();
-    let mut syms: Vec<(u64, &str, &str)> = text
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.split_ascii_whitespace();
-            let addr = u64::from_str_radix(f.next()?, 16).ok()?;
-            let kind = f.next()?;
-            let name = f.next()?;
-            let module = f
-                .next()
-                .map(|m| m.trim_start_matches('[').trim_end_matches(']'));
-            (addr != 0 && (kind == "t" || kind == "T")).then_some((
-                addr,
-                name,
-                module.unwrap_or(""),
-            ))
-        })
-        .collect();
-    syms.sort_unstable();
-    let mut addr_b = UInt64Builder::with_capacity(syms.len());
-    let mut name_b = StringBuilder::new();
-    let mut module_b = StringBuilder::new();
-    for (a, n, m) in syms {
-        addr_b.append_value(a);
-        name_b.append_value(n);
-        module_b.append_value(m);
+/// The kernel's text symbols from /proc/kallsyms (types t/T), sorted by address:
+/// (address, name, module). Empty when the addresses are hidden (kptr_restrict
+/// shows zeros).
+pub struct KernelSymbols(Vec<(u64, String, String)>);
+
+impl KernelSymbols {
+    pub fn read() -> KernelSymbols {
+        let text = std::fs::read_to_string("/proc/kallsyms").unwrap_or_default();
+        let mut syms: Vec<(u64, String, String)> = text
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split_ascii_whitespace();
+                let addr = u64::from_str_radix(f.next()?, 16).ok()?;
+                let kind = f.next()?;
+                let name = f.next()?;
+                let module = f
+                    .next()
+                    .map(|m| m.trim_start_matches('[').trim_end_matches(']'))
+                    .unwrap_or("");
+                (addr != 0 && (kind == "t" || kind == "T"))
+                    .then(|| (addr, name.to_string(), module.to_string()))
+            })
+            .collect();
+        syms.sort_unstable();
+        KernelSymbols(syms)
     }
-    RecordBatch::try_new(
-        KERNEL_SYMBOLS.schema(),
-        vec![
-            Arc::new(addr_b.finish()),
-            Arc::new(name_b.finish()),
-            Arc::new(module_b.finish()),
-        ],
-    )
-    .expect("kernel_symbols schema")
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Address ranges of the tracing machinery a probe runs inside (the BPF
+    /// program itself, bpf_trace_run*, the tracepoint's iterator): a kernel
+    /// stack taken in a tracepoint starts with these frames, which say nothing
+    /// about the traced code, so the recorder strips them.
+    pub fn probe_machinery(&self) -> Vec<(u64, u64)> {
+        const PREFIXES: [&str; 5] = [
+            "bpf_prog_",
+            "bpf_trace_run",
+            "__traceiter_",
+            "__bpf_trace_",
+            "trace_call_bpf",
+        ];
+        self.0
+            .windows(2)
+            .filter(|w| PREFIXES.iter().any(|p| w[0].1.starts_with(p)))
+            .map(|w| (w[0].0, w[1].0))
+            .collect()
+    }
+
+    /// The `kernel_symbols` table.
+    pub fn batch(&self) -> RecordBatch {
+        let mut addr_b = UInt64Builder::with_capacity(self.0.len());
+        let mut name_b = StringBuilder::new();
+        let mut module_b = StringBuilder::new();
+        for (a, n, m) in &self.0 {
+            addr_b.append_value(*a);
+            name_b.append_value(n);
+            module_b.append_value(m);
+        }
+        RecordBatch::try_new(
+            KERNEL_SYMBOLS.schema(),
+            vec![
+                Arc::new(addr_b.finish()),
+                Arc::new(name_b.finish()),
+                Arc::new(module_b.finish()),
+            ],
+        )
+        .expect("kernel_symbols schema")
+    }
 }
