@@ -319,7 +319,7 @@ def main():
         if not same:
             bad.append(f"{tool}/{cap}: retrace {rounds[0]['sql_rows']} "
                        f"duckdb {rounds[0]['duck_rows']}")
-        print(f"{tool:11}{cap:12}{rows / 1e6:>6.0f}M"
+        print(f"{tool:11}{cap:12}{rows / 1e6:>6.3g}M"
               f"{spread([r['tool'] for r in rounds], s3):>22}"
               f"{spread([r['sql'] for r in rounds], s3):>22}"
               f"{spread([r['duckdb'] for r in rounds], s3):>22}"

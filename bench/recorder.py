@@ -18,15 +18,19 @@ source and tool, as median [min..max] over the runs:
             records from `perf report --stats`)
   B/unit    bytes on disk per unit (whole capture folder or perf.data / units recorded)
   ns/ev     the recorder process's own CPU (utime+stime from /proc/PID/stat) while the
-            workload ran, per event recorded
-  all-in    the same over the recorder's whole life (start, drain, finalize, perf's
-            build-id pass), from wait4() rusage
+            workload ran, per event recorded (row or perf sample)
+  ns/unit   the same per unit (I/O, switch, syscall, exec): perf records 2-4 samples
+            per I/O or syscall where retrace writes one row, so compare tools here
+  all-in    CPU per unit over the recorder's whole life (start, drain, finalize,
+            perf's build-id pass), from wait4() rusage
   bpf/ev    retrace only: in-kernel BPF time per event (run_time_ns of all the
             recorder's programs over run_cnt of the programs that emit rows, with
             kernel.bpf_stats_enabled=1, read from /proc/PID/fdinfo)
   RSS       peak RSS of the recorder process (ru_maxrss: VmHWM over its whole life)
 
-then ratios retrace/perf and retrace/perf -z, computed within each round. Root only.
+then ratios retrace/perf and retrace/perf -z, computed within each round (for slow%:
+the ratio of the workload's time under each, (1 + slow_retrace) / (1 + slow_perf), since
+a ratio of two small slowdowns means nothing). Root only.
 
     bench/recorder.py [--sources disk,sched,syscalls,proc] [--runs 3] [--bin DIR]
                       [--sched-loops 500000] [--syscall-loops 5000000] [--execs 3000]
@@ -207,6 +211,9 @@ class Workload:
     def figure(self, wall, stdout):
         return wall
 
+    def label(self):
+        return " ".join(self.cmd())
+
 
 class Fio(Workload):
     higher_is_better = True
@@ -243,6 +250,9 @@ class SyscallStorm(Workload):
 class ExecLoop(Workload):
     def cmd(self):
         return ["taskset", "-c", "0", sys.executable, "-c", EXEC_LOOP, str(self.args.execs)]
+
+    def label(self):
+        return f"taskset -c 0: posix_spawn(/bin/true) + waitpid, {self.args.execs} times"
 
 
 WORKLOADS = {"disk": Fio, "sched": SchedPipe, "syscalls": SyscallStorm, "proc": ExecLoop}
@@ -360,18 +370,23 @@ def derive(run, alone, higher_is_better):
         "lost": float(run["lost"]),
         "B/unit": run["bytes"] / max(run["units"], 1),
         "ns/ev": run["cpu_window_s"] * 1e9 / ev,
-        "all-in": run["cpu_all_s"] * 1e9 / ev,
+        "ns/unit": run["cpu_window_s"] * 1e9 / max(run["units"], 1),
+        "all-in": run["cpu_all_s"] * 1e9 / max(run["units"], 1),
         "bpf/ev": run["bpf_ns"] / run["bpf_runs"] if run["bpf_runs"] else float("nan"),
         "RSS MiB": run["rss"] / 2**20,
     }
 
 
-COLUMNS = ["slow%", "ev/s", "lost", "B/unit", "ns/ev", "all-in", "bpf/ev", "RSS MiB"]
+COLUMNS = ["slow%", "ev/s", "lost", "B/unit", "ns/ev", "ns/unit", "all-in", "bpf/ev",
+           "RSS MiB"]
+W = 20
 
 
 def fmt(v, col):
     if v != v:  # nan
         return "-"
+    if col == "alone":
+        return f"{v:.3g}" if v < 1e4 else f"{v:.0f}"
     if col == "slow%":
         return f"{v:+.1f}"
     if col in ("ev/s", "lost"):
@@ -400,29 +415,32 @@ def print_table(results, args):
             continue
         unit = SOURCES[source]["unit"]
         alone = [r["alone"] for r in rounds]
-        print(f"\n== {source}: {rounds[0]['workload']}  (B/unit: bytes per {unit}; "
-              f"workload alone: {spread(alone, 'ev/s')} "
-              f"{'IOPS' if source == 'disk' else 's'})")
-        header = f"{'':10}" + "".join(f"{c:>24}" for c in COLUMNS)
+        print(f"\n== {source}: {rounds[0]['workload']}  (unit: {unit}; workload alone: "
+              f"{spread(alone, 'alone')} {'IOPS' if source == 'disk' else 's'})")
+        header = f"{'':10}" + "".join(f"{c:>{W}}" for c in COLUMNS)
         print(header)
         for tool in TOOLS:
             figs = [r["figures"][tool] for r in rounds if tool in r["figures"]]
             if not figs:
                 continue
-            print(f"{tool:10}" + "".join(f"{spread([f[c] for f in figs], c):>24}"
+            print(f"{tool:10}" + "".join(f"{spread([f[c] for f in figs], c):>{W}}"
                                          for c in COLUMNS))
         for other in ("perf", "perf-z"):
             ratios = []
             for r in rounds:
                 a, b = r["figures"].get("retrace"), r["figures"].get(other)
                 if a and b:
-                    ratios.append({c: (a[c] / b[c] if b[c] and a[c] == a[c] and b[c] == b[c]
-                                       else float("nan")) for c in COLUMNS})
+                    x = {c: (a[c] / b[c] if b[c] and a[c] == a[c] and b[c] == b[c]
+                             else float("nan")) for c in COLUMNS}
+                    # Slowdowns near 0 make a useless ratio: compare the workload's
+                    # time (or 1/IOPS) under each recorder instead.
+                    x["slow%"] = (1 + a["slow%"] / 100) / (1 + b["slow%"] / 100)
+                    ratios.append(x)
             if ratios:
                 label = f"r/{other}"
                 print(f"{label:10}" + "".join(
-                    f"{spread([x[c] for x in ratios], c, ratio=True):>24}"
-                    if c not in ("bpf/ev", "lost") else f"{'-':>24}" for c in COLUMNS))
+                    f"{spread([x[c] for x in ratios], c, ratio=True):>{W}}"
+                    if c not in ("bpf/ev", "lost") else f"{'-':>{W}}" for c in COLUMNS))
 
 
 def main():
@@ -485,11 +503,12 @@ def main():
                     elif os.path.exists(out + ".data"):
                         os.remove(out + ".data")
                 figs = {t: derive(raw[t], raw["alone"], wl.higher_is_better) for t in tools}
-                results[s].append({"workload": " ".join(wl.cmd()).replace(tmp, "$TMP"),
+                results[s].append({"workload": wl.label().replace(tmp, "$TMP"),
                                    "alone": raw["alone"], "figures": figs, "raw": raw})
                 line = ", ".join(f"{t} {f['slow%']:+.1f}% {f['ev/s']:.3g} ev/s lost "
                                  f"{f['lost']:.0f} {f['B/unit']:.2f} B/{SOURCES[s]['unit']} "
-                                 f"{f['ns/ev']:.0f} ns/ev RSS {f['RSS MiB']:.0f} MiB"
+                                 f"{f['ns/unit']:.0f} ns/{SOURCES[s]['unit']} "
+                                 f"RSS {f['RSS MiB']:.0f} MiB"
                                  for t, f in figs.items())
                 print(f"{s} round {i + 1}: alone {raw['alone']:.4g}; {line}", flush=True)
     finally:
