@@ -279,7 +279,10 @@ fn fixture_has_the_cases_the_tools_must_handle() {
         })
     };
     assert!(switches().any(|(p, s, _)| p != 0 && s == 0), "preemptions");
-    assert!(switches().any(|(p, s, _)| p != 0 && s == 2), "D-state sleeps");
+    assert!(
+        switches().any(|(p, s, _)| p != 0 && s == 2),
+        "D-state sleeps"
+    );
     assert!(switches().any(|(p, _, _)| p == 0), "idle switched out");
     assert!(switches().any(|(_, _, n)| n == 0), "idle switched in");
     assert!(events
@@ -392,7 +395,9 @@ fn runqslower_lists_waits_over_the_threshold() {
     let rows = json_rows(&["runqslower", &fx, "-t", "1001", "5000"]);
     assert_eq!(
         rows.len(),
-        w.iter().filter(|w| w.tid == 1001 && w.ns / 1000 > 5000).count()
+        w.iter()
+            .filter(|w| w.tid == 1001 && w.ns / 1000 > 5000)
+            .count()
     );
 }
 
@@ -528,7 +533,10 @@ fn syscount_per_process_and_failures() {
     let want = ranked(&all, |c| (c.pid, c.comm.clone()), false);
     assert_eq!(rows.len(), want.len());
     for (r, ((pid, comm), n, _)) in rows.iter().zip(&want) {
-        assert_eq!((num(r, "pid") as u32, text(r, "comm")), (*pid, comm.clone()));
+        assert_eq!(
+            (num(r, "pid") as u32, text(r, "comm")),
+            (*pid, comm.clone())
+        );
         assert_eq!(num(r, "count"), *n);
         assert!(r["nr"].is_null());
     }
@@ -580,10 +588,7 @@ fn syscount_names_follow_the_capture_architecture() {
 fn syscount_text_layout() {
     let out = ok(&["syscount", &fx(), "-L", "-T", "2"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(
-        lines[0],
-        "SYSCALL                   COUNT        TIME (us)"
-    );
+    assert_eq!(lines[0], "SYSCALL                   COUNT        TIME (us)");
     assert_eq!(lines.len(), 3, "{out}");
     let out = ok(&["syscount", &fx(), "-P", "-T", "1"]);
     let calls = syscalls(&cpu_fixture());
@@ -651,7 +656,10 @@ fn runqlen_histograms_and_occupancy() {
     );
     assert!(out.starts_with("     runqlen       : count     distribution\n"));
     assert!(out.lines().nth(1).unwrap().starts_with(&first), "{out}");
-    assert_eq!(out.lines().count(), 1 + *total.keys().max().unwrap() as usize + 1);
+    assert_eq!(
+        out.lines().count(),
+        1 + *total.keys().max().unwrap() as usize + 1
+    );
 }
 
 /// (entry, return, cpu, name) of every row of `hardirq` or `softirq`.
@@ -688,8 +696,7 @@ fn hardirqs_and_softirqs_totals_counts_and_histograms() {
             want += &format!("{n:<width$} {v:>11}\n");
         }
         assert_eq!(ok(&[tool, &fx()]), want);
-        let mut lines: Vec<(u64, &String)> =
-            total.iter().map(|(n, (c, _))| (*c, n)).collect();
+        let mut lines: Vec<(u64, &String)> = total.iter().map(|(n, (c, _))| (*c, n)).collect();
         lines.sort();
         let mut want = format!("{head:<width$} {:>11}\n", "TOTAL_count");
         for (v, n) in &lines {
@@ -782,7 +789,10 @@ fn llcstat_sums_llc_counter_periods() {
                 0.0
             };
             assert!((hit - expect_hit).abs() < 1e-9);
-            got.insert((num(r, "pid") as u32, tid, num(r, "cpu") as u32), (refs, misses));
+            got.insert(
+                (num(r, "pid") as u32, tid, num(r, "cpu") as u32),
+                (refs, misses),
+            );
         }
         // Keys with only `cycles` samples are not rows at all.
         assert_eq!(got, want);
@@ -790,14 +800,14 @@ fn llcstat_sums_llc_counter_periods() {
         assert!(refs.windows(2).all(|w| w[0] >= w[1]), "largest first");
     }
     let out = ok(&["llcstat", &fx()]);
-    assert!(out.starts_with(
-        "PID      NAME             CPU     REFERENCE         MISS    HIT%\n"
-    ));
-    let (refs, misses) = rows_raw.iter().fold((0u64, 0u64), |acc, (_, r)| match r.4.as_str() {
-        "llc_references" => (acc.0 + r.5, acc.1),
-        "llc_misses" => (acc.0, acc.1 + r.5),
-        _ => acc,
-    });
+    assert!(out.starts_with("PID      NAME             CPU     REFERENCE         MISS    HIT%\n"));
+    let (refs, misses) = rows_raw
+        .iter()
+        .fold((0u64, 0u64), |acc, (_, r)| match r.4.as_str() {
+            "llc_references" => (acc.0 + r.5, acc.1),
+            "llc_misses" => (acc.0, acc.1 + r.5),
+            _ => acc,
+        });
     let hit = (refs - misses) as f64 * 100.0 / refs as f64;
     assert!(out.ends_with(&format!(
         "\n\nTotal References: {refs} Total Misses: {misses} Hit Rate: {hit:.2}%\n"
@@ -845,7 +855,11 @@ fn freqs(capture: &Path) -> Vec<(u64, u32, u32, bool)> {
 #[test]
 fn cpufreq_time_at_each_frequency() {
     let f = freqs(&cpu_fixture());
-    assert_eq!(f.iter().filter(|r| r.3).count(), 4, "one initial row per CPU");
+    assert_eq!(
+        f.iter().filter(|r| r.3).count(),
+        4,
+        "one initial row per CPU"
+    );
     let end = T0 + 20_000_000_000;
     let time_at = |lo: u64, hi: u64| {
         // Walk each CPU's rows in time order; each holds until the next.
@@ -928,13 +942,22 @@ fn cpu_fixture_outputs_match_snapshots() {
     let cases: &[(&str, &[&str])] = &[
         ("cpu-runqlat", &["runqlat", &fx]),
         ("cpu-runqlat-P-m", &["runqlat", &fx, "-P", "-m"]),
-        ("cpu-runqlat-interval", &["runqlat", &fx, "-m", "--interval", "10"]),
+        (
+            "cpu-runqlat-interval",
+            &["runqlat", &fx, "-m", "--interval", "10"],
+        ),
         ("cpu-runqslower-P", &["runqslower", &fx, "-P", "25000"]),
         ("cpu-cpudist", &["cpudist", &fx]),
-        ("cpu-cpudist-O-L-m", &["cpudist", &fx, "-O", "-L", "-m", "-p", "3000"]),
+        (
+            "cpu-cpudist-O-L-m",
+            &["cpudist", &fx, "-O", "-L", "-m", "-p", "3000"],
+        ),
         ("cpu-syscount", &["syscount", &fx]),
         ("cpu-syscount-L-m", &["syscount", &fx, "-L", "-m"]),
-        ("cpu-syscount-P-x", &["syscount", &fx, "-P", "-x", "--interval", "10"]),
+        (
+            "cpu-syscount-P-x",
+            &["syscount", &fx, "-P", "-x", "--interval", "10"],
+        ),
         ("cpu-runqlen", &["runqlen", &fx]),
         ("cpu-runqlen-C", &["runqlen", &fx, "-C"]),
         ("cpu-runqlen-O", &["runqlen", &fx, "-O"]),
@@ -1082,7 +1105,9 @@ mod tiny {
             i32s(k.len()),
             u32s(vec![0; k.len()]),
             u32s(vec![0; k.len()]),
-            Arc::new(BooleanArray::from(k.iter().map(|x| x.4).collect::<Vec<_>>())),
+            Arc::new(BooleanArray::from(
+                k.iter().map(|x| x.4).collect::<Vec<_>>(),
+            )),
         ];
         let b = RecordBatch::try_new(SCHED_WAKEUP.schema(), cols).unwrap();
         w.write(&SCHED_WAKEUP, &b).unwrap();
@@ -1174,9 +1199,24 @@ pid = 20 b
         let out = run(&["cpudist"]);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 16);
-        assert_eq!(lines[10], format!("       512 -> 1023       : 1        {}", "|********************                    |"));
-        assert_eq!(lines[14], format!("      8192 -> 16383      : 2        {FULL}"));
-        assert_eq!(lines[15], format!("     16384 -> 32767      : 1        {}", "|********************                    |"));
+        assert_eq!(
+            lines[10],
+            format!(
+                "       512 -> 1023       : 1        {}",
+                "|********************                    |"
+            )
+        );
+        assert_eq!(
+            lines[14],
+            format!("      8192 -> 16383      : 2        {FULL}")
+        );
+        assert_eq!(
+            lines[15],
+            format!(
+                "     16384 -> 32767      : 1        {}",
+                "|********************                    |"
+            )
+        );
         // Off CPU: only a comes back (after 28000 µs).
         assert_eq!(
             run(&["cpudist", "-O", "-L", "-m"]),
