@@ -12,14 +12,25 @@ fn every_json_column_is_documented() {
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert!(names.len() >= 12, "{names:?}");
-    // The stack tools run on the fixture that has stacks.
-    let stacks = fixture().join("../stacks").to_string_lossy().into_owned();
+    // Each tool runs on the first fixture recorded with its sources.
+    let fixtures: Vec<String> = [fx.clone()]
+        .into_iter()
+        .chain(
+            ["stacks", "cpu"].map(|f| fixture().join("..").join(f).to_string_lossy().into_owned()),
+        )
+        .collect();
+    let listings: Vec<String> = fixtures.iter().map(|f| ok(&["tools", f])).collect();
     for name in names {
-        let fx = if ["profile", "offcputime"].contains(&name) {
-            &stacks
-        } else {
-            &fx
-        };
+        let fx = fixtures
+            .iter()
+            .zip(&listings)
+            .find(|(_, listing)| {
+                listing
+                    .lines()
+                    .any(|l| l.split_whitespace().take(2).eq([name, "yes"]))
+            })
+            .map(|(f, _)| f)
+            .unwrap_or_else(|| panic!("no fixture can run {name}"));
         let rows = json_rows(&[name, fx]);
         assert!(!rows.is_empty(), "{name} has rows on the fixture");
         let help = ok(&[name, "--help"]);
