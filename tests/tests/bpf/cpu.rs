@@ -17,7 +17,14 @@ fn build_cpuwork(dir: &Path) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads/cpuwork.c");
     let out = dir.join("cpuwork");
     let status = Command::new("cc")
-        .args(["-O1", "-g", "-fno-omit-frame-pointer", "-fno-inline", "-pthread", "-o"])
+        .args([
+            "-O1",
+            "-g",
+            "-fno-omit-frame-pointer",
+            "-fno-inline",
+            "-pthread",
+            "-o",
+        ])
         .arg(&out)
         .arg(&src)
         .status()
@@ -31,15 +38,27 @@ fn folded(text: &str) -> Vec<(Vec<String>, u64)> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let (stack, n) = l.rsplit_once(' ').unwrap_or_else(|| panic!("folded line {l:?}"));
+            let (stack, n) = l
+                .rsplit_once(' ')
+                .unwrap_or_else(|| panic!("folded line {l:?}"));
             let frames = stack.split(';').map(str::to_string).collect();
-            (frames, n.trim().parse().unwrap_or_else(|_| panic!("count in {l:?}")))
+            (
+                frames,
+                n.trim()
+                    .parse()
+                    .unwrap_or_else(|_| panic!("count in {l:?}")),
+            )
         })
         .collect()
 }
 
 fn cp_r(from: &Path, to: &Path) {
-    let status = Command::new("cp").arg("-r").arg(from).arg(to).status().unwrap();
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
     assert!(status.success());
 }
 
@@ -57,12 +76,25 @@ fn profile_and_offcputime_name_the_workload_after_its_binary_is_deleted() {
     const SLEEP_MS: u64 = 10;
     record(
         &[
-            "-s", "profile,offcpu,proc", "-F", "499", "-o", cap.to_str().unwrap(), "--",
-            work.to_str().unwrap(), "profile", "800", &SLEEPS.to_string(), &SLEEP_MS.to_string(),
+            "-s",
+            "profile,offcpu,proc",
+            "-F",
+            "499",
+            "-o",
+            cap.to_str().unwrap(),
+            "--",
+            work.to_str().unwrap(),
+            "profile",
+            "800",
+            &SLEEPS.to_string(),
+            &SLEEP_MS.to_string(),
         ],
         0,
     );
-    let pid = manifest(&cap)["command"]["pid"].as_u64().unwrap().to_string();
+    let pid = manifest(&cap)["command"]["pid"]
+        .as_u64()
+        .unwrap()
+        .to_string();
     // Analyze elsewhere, with the binary and the original capture gone.
     let there = scratch("cpu-copy");
     let copy = there.path().join("cap");
@@ -73,7 +105,10 @@ fn profile_and_offcputime_name_the_workload_after_its_binary_is_deleted() {
 
     let samples = folded(&retrace(&["profile", c, "-f", "-p", &pid]));
     let total: u64 = samples.iter().map(|s| s.1).sum();
-    let hottest = samples.iter().max_by_key(|s| s.1).expect("profile has samples of the workload");
+    let hottest = samples
+        .iter()
+        .max_by_key(|s| s.1)
+        .expect("profile has samples of the workload");
     assert!(
         hottest.0.iter().any(|f| f.starts_with("rt_hot_burn")),
         "hottest stack {hottest:?} does not name rt_hot_burn"
@@ -83,29 +118,59 @@ fn profile_and_offcputime_name_the_workload_after_its_binary_is_deleted() {
         .filter(|s| s.0.iter().any(|f| f.starts_with("rt_hot_burn")))
         .map(|s| s.1)
         .sum();
-    assert!(in_burn * 10 >= total * 8, "{in_burn} of {total} samples in rt_hot_burn");
+    assert!(
+        in_burn * 10 >= total * 8,
+        "{in_burn} of {total} samples in rt_hot_burn"
+    );
     // 800 ms on CPU at 499 Hz is about 400 samples.
-    assert!((250..=600).contains(&in_burn), "{in_burn} samples in rt_hot_burn, expected ~400");
+    assert!(
+        (250..=600).contains(&in_burn),
+        "{in_burn} samples in rt_hot_burn, expected ~400"
+    );
 
     let blocked = folded(&retrace(&["offcputime", c, "-f", "-p", &pid]));
     let sleepy: Vec<_> = blocked
         .iter()
         .filter(|s| s.0.iter().any(|f| f.starts_with("rt_sleepy_wait")))
         .collect();
-    assert!(!sleepy.is_empty(), "offcputime names no rt_sleepy_wait stack: {blocked:?}");
+    assert!(
+        !sleepy.is_empty(),
+        "offcputime names no rt_sleepy_wait stack: {blocked:?}"
+    );
     let us: u64 = sleepy.iter().map(|s| s.1).sum();
     let want = SLEEPS * SLEEP_MS * 1000;
     assert!(
         us >= want && us <= want * 13 / 10,
         "blocked {us} us in rt_sleepy_wait, expected {SLEEPS} x {SLEEP_MS} ms = {want} us (+ timer slack)"
     );
-    // The raw rows behind it: one per sleep.
+    // The raw rows behind it: one per sleep, in a user stack that holds an
+    // address user_symbols names rt_sleepy_wait.
+    let addrs: Vec<u64> = sql(
+        &copy,
+        &format!("SELECT addr FROM user_symbols WHERE pid = {pid} AND symbol = 'rt_sleepy_wait'"),
+    )
+    .iter()
+    .map(|r| u64_of(r, "addr"))
+    .collect();
+    let ids: Vec<String> = sql(&copy, "SELECT stack_id, frames FROM stacks WHERE user")
+        .iter()
+        .filter(|r| {
+            r["frames"].as_array().is_some_and(|f| {
+                f.iter()
+                    .any(|a| a.as_u64().is_some_and(|a| addrs.contains(&a)))
+            })
+        })
+        .map(|r| u64_of(r, "stack_id").to_string())
+        .collect();
+    assert!(
+        !ids.is_empty(),
+        "no user stack holds rt_sleepy_wait ({addrs:?})"
+    );
     let n = sql_count(
         &copy,
         &format!(
-            "SELECT count(*) AS n FROM offcpu o JOIN stacks s ON s.stack_id = o.ustack_id \
-             WHERE o.pid = {pid} AND array_has(s.frames, (SELECT addr FROM user_symbols u \
-             WHERE u.pid = {pid} AND u.symbol = 'rt_sleepy_wait' LIMIT 1))"
+            "SELECT count(*) AS n FROM offcpu WHERE pid = {pid} AND ustack_id IN ({})",
+            ids.join(", ")
         ),
     );
     assert_eq!(n, SLEEPS, "offcpu rows of rt_sleepy_wait");
@@ -123,7 +188,18 @@ fn a_short_lived_process_has_named_samples() {
     // Three processes that exec, burn 50 ms and exit.
     let script = format!("for i in 1 2 3; do {} short 50; done", work.display());
     record(
-        &["-s", "profile,proc", "-F", "999", "-o", cap.to_str().unwrap(), "--", "/bin/sh", "-c", &script],
+        &[
+            "-s",
+            "profile,proc",
+            "-F",
+            "999",
+            "-o",
+            cap.to_str().unwrap(),
+            "--",
+            "/bin/sh",
+            "-c",
+            &script,
+        ],
         0,
     );
     let c = cap.to_str().unwrap();
@@ -144,7 +220,10 @@ fn a_short_lived_process_has_named_samples() {
         // 50 ms at 999 Hz: ~50 samples; most in rt_short_burn (the rest is exec
         // and the dynamic loader).
         assert!(total >= 20, "pid {pid}: only {total} samples");
-        assert!(named * 10 >= total * 6, "pid {pid}: {named} of {total} samples name rt_short_burn: {samples:?}");
+        assert!(
+            named * 10 >= total * 6,
+            "pid {pid}: {named} of {total} samples name rt_short_burn: {samples:?}"
+        );
     }
 }
 
@@ -159,24 +238,42 @@ fn syscount_counts_exactly_the_calls_made() {
     let cap = dir.path().join("cap");
     const K: u64 = 1234;
     record(
-        &["-s", "syscalls", "-o", cap.to_str().unwrap(), "--", work.to_str().unwrap(), "syscalls", &K.to_string()],
+        &[
+            "-s",
+            "syscalls",
+            "-o",
+            cap.to_str().unwrap(),
+            "--",
+            work.to_str().unwrap(),
+            "syscalls",
+            &K.to_string(),
+        ],
         0,
     );
     let pid = manifest(&cap)["command"]["pid"].as_u64().unwrap();
     let c = cap.to_str().unwrap();
-    let rows = retrace_json(&["syscount", c, "-P", "--top", "1000"]);
-    let _ = &rows;
-    let n = syscount_of(&rows, pid, "getppid");
-    assert_eq!(n, K, "syscount getppid for pid {pid}: {rows:?}");
-}
-
-/// The count of one syscall for one process in `retrace syscount -P --json`.
-fn syscount_of(rows: &[Value], pid: u64, name: &str) -> u64 {
-    rows.iter()
-        .filter(|r| r.get("pid").and_then(Value::as_u64) == Some(pid))
-        .filter(|r| r.get("syscall").and_then(Value::as_str) == Some(name))
-        .map(|r| u64_of(r, "count"))
-        .sum()
+    // Per system call, for the workload's process only.
+    let rows = retrace_json(&["syscount", c, "-p", &pid.to_string(), "--top", "1000"]);
+    let getppid: Vec<&Value> = rows.iter().filter(|r| r["syscall"] == "getppid").collect();
+    assert_eq!(getppid.len(), 1, "one getppid row: {rows:?}");
+    assert_eq!(
+        u64_of(getppid[0], "count"),
+        K,
+        "syscount getppid of pid {pid}: {rows:?}"
+    );
+    // Per process: the workload's total is every call it made, getppid included,
+    // equal to its raw rows.
+    let raw = sql_count(
+        &cap,
+        &format!("SELECT count(*) AS n FROM syscalls WHERE pid = {pid}"),
+    );
+    let per_process = retrace_json(&["syscount", c, "-P", "--top", "1000"]);
+    let mine = per_process
+        .iter()
+        .find(|r| r["pid"].as_u64() == Some(pid))
+        .unwrap_or_else(|| panic!("syscount -P has no row of pid {pid}: {per_process:?}"));
+    assert_eq!(u64_of(mine, "count"), raw);
+    assert!(raw > K);
 }
 
 #[test]
@@ -192,8 +289,16 @@ fn pmc_samples_software_events_or_says_why_hardware_is_unavailable() {
     const PAGES: u64 = 3000;
     record(
         &[
-            "-s", "pmc", "--pmc-events", "software", "-o", cap.to_str().unwrap(), "--",
-            work.to_str().unwrap(), "faults", &PAGES.to_string(),
+            "-s",
+            "pmc",
+            "--pmc-events",
+            "software",
+            "-o",
+            cap.to_str().unwrap(),
+            "--",
+            work.to_str().unwrap(),
+            "faults",
+            &PAGES.to_string(),
         ],
         0,
     );
@@ -211,16 +316,27 @@ fn pmc_samples_software_events_or_says_why_hardware_is_unavailable() {
     // Hardware counters: recorded where there is a PMU, else reported with the
     // kernel's reason while the other sources go on.
     let hw = dir.path().join("hw");
-    record(&["-s", "pmc,sched", "-d", "1s", "-o", hw.to_str().unwrap()], 0);
+    record(
+        &["-s", "pmc,sched", "-d", "1s", "-o", hw.to_str().unwrap()],
+        0,
+    );
     let m = manifest(&hw);
-    let pmc = m["sources"].as_array().unwrap().iter().find(|s| s["name"] == "pmc").unwrap();
+    let pmc = m["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "pmc")
+        .unwrap();
     if pmc["status"]["state"] == "unavailable" {
         let reason = pmc["status"]["reason"].as_str().unwrap();
         assert!(reason.contains("perf_event_open"), "reason: {reason}");
         assert!(m["complete"].as_bool().unwrap());
         assert!(manifest_total(&m, "rows", &["sched_switch"]) > 0);
     } else {
-        assert!(manifest_total(&m, "rows", &["pmc"]) > 0, "PMU present but no pmc rows");
+        assert!(
+            manifest_total(&m, "rows", &["pmc"]) > 0,
+            "PMU present but no pmc rows"
+        );
     }
 }
 
@@ -246,7 +362,16 @@ fn cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu() {
     let cap = dir.path().join("cap");
     const CPU_MS: u64 = 300;
     let out = record(
-        &["-s", "sched", "-o", cap.to_str().unwrap(), "--", work.to_str().unwrap(), "contend", &CPU_MS.to_string()],
+        &[
+            "-s",
+            "sched",
+            "-o",
+            cap.to_str().unwrap(),
+            "--",
+            work.to_str().unwrap(),
+            "contend",
+            &CPU_MS.to_string(),
+        ],
         0,
     );
     // Each thread prints "tid cpu_ns" (its own CPU time, CLOCK_THREAD_CPUTIME_ID).
@@ -257,7 +382,12 @@ fn cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu() {
             Some((t.parse().ok()?, n.trim().parse().ok()?))
         })
         .collect();
-    assert_eq!(threads.len(), 2, "workload output: {:?}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        threads.len(),
+        2,
+        "workload output: {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let pid = manifest(&cap)["command"]["pid"].as_u64().unwrap();
     let c = cap.to_str().unwrap();
 
@@ -292,17 +422,26 @@ fn cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu() {
             "thread {tid}: {on_ns} ns on CPU from sched_switch, {cpu_ns} ns by its own clock"
         );
         // cpudist: one entry per run, and a histogram consistent with the total.
-        let mine: Vec<&Value> = dist.iter().filter(|r| r["id"].as_u64() == Some(tid)).collect();
+        let mine: Vec<&Value> = dist
+            .iter()
+            .filter(|r| r["id"].as_u64() == Some(tid))
+            .collect();
         let n: u64 = mine.iter().map(|r| u64_of(r, "count")).sum();
         assert_eq!(n, runs, "cpudist runs of thread {tid}: {mine:?}");
         let (lo, hi) = log2_sum_bounds(&mine);
         let on_us = on_ns / 1000;
-        assert!(lo <= on_us && on_us < hi, "cpudist of {tid}: {on_us} us not in [{lo}, {hi})");
+        assert!(
+            lo <= on_us && on_us < hi,
+            "cpudist of {tid}: {on_us} us not in [{lo}, {hi})"
+        );
         // runqlat: pinned to one CPU, each thread waits while the other runs, so
         // its waits add up to about the other's CPU time; no wait exceeds a few
         // scheduler slices.
         let (other_ns, _) = oncpu(threads[1 - i].0);
-        let waits: Vec<&Value> = lat.iter().filter(|r| r["id"].as_u64() == Some(tid)).collect();
+        let waits: Vec<&Value> = lat
+            .iter()
+            .filter(|r| r["id"].as_u64() == Some(tid))
+            .collect();
         let (lo, hi) = log2_sum_bounds(&waits);
         let other_us = other_ns / 1000;
         assert!(
@@ -310,6 +449,9 @@ fn cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu() {
             "runqlat of {tid}: waits in [{lo}, {hi}) us, the other thread ran {other_us} us"
         );
         let max_slot = waits.iter().map(|r| u64_of(r, "bucket")).max().unwrap_or(0);
-        assert!(max_slot <= 16, "thread {tid} waited >= 2^{max_slot} us at once: {waits:?}");
+        assert!(
+            max_slot <= 16,
+            "thread {tid} waited >= 2^{max_slot} us at once: {waits:?}"
+        );
     }
 }

@@ -378,7 +378,16 @@ fn max_cpu_guard_sheds_the_busiest_source() {
     let dir = scratch("maxcpu");
     let cap = dir.path().join("cap");
     let child = spawn_recorder(
-        &["--max-cpu", "0.01", "--workload", "disk", "-d", "8s"],
+        &[
+            "-s",
+            "disk,proc",
+            "--max-cpu",
+            "0.01",
+            "--workload",
+            "disk",
+            "-d",
+            "8s",
+        ],
         &cap,
         dir.path(),
     );
