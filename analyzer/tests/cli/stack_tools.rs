@@ -90,10 +90,10 @@ impl Naive {
             let ids = u32s(&b, "stack_id");
             let user = b.column_by_name("user").unwrap().as_boolean().clone();
             let frames = b.column_by_name("frames").unwrap().as_list::<i32>().clone();
-            for i in 0..b.num_rows() {
+            for (i, id) in ids.into_iter().enumerate() {
                 let f = frames.value(i);
                 let f = f.as_primitive::<UInt64Type>();
-                stacks.insert((user.value(i), ids[i]), f.values().to_vec());
+                stacks.insert((user.value(i), id), f.values().to_vec());
             }
         }
         let mut ksyms = Vec::new();
@@ -348,8 +348,11 @@ fn profile_json_rows_per_process_and_stack_pair() {
     assert!(values.windows(2).all(|w| w[0] <= w[1]), "hottest last");
 }
 
-/// The bcc layout parsed back into (comm, pid, frames without `--`) -> value.
-fn parse_multiline(text: &str) -> Vec<((String, u32, Vec<String>), u64)> {
+/// A block of the bcc layout: (comm, pid, frames without `--`).
+type Block = (String, u32, Vec<String>);
+
+/// The bcc layout parsed back into blocks and their values.
+fn parse_multiline(text: &str) -> Vec<(Block, u64)> {
     let mut out = Vec::new();
     let body = text.split("\nWARNING").next().unwrap();
     for block in body.split("\n\n").filter(|b| !b.trim().is_empty()) {
@@ -488,7 +491,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
