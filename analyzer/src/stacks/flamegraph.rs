@@ -156,3 +156,31 @@ pub async fn run(
     out.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: FlamegraphArgs,
+    }
+
+    /// SVG on a terminal is noise: without -o, stdout must be redirected.
+    #[tokio::test]
+    async fn refuses_to_write_svg_to_a_terminal() {
+        let cli = Cli::parse_from(["flamegraph", "no-such-capture"]);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let e = run(&cli.args, OpenOptions::default(), true, &mut out, &mut err)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "flamegraph writes SVG: give -o FILE.svg, or redirect stdout to a file"
+        );
+        assert!(out.is_empty());
+    }
+}
