@@ -37,7 +37,7 @@ WITH calls AS (
     FROM syscalls
     WHERE ts_ns >= $start_ns AND ts_ns < $end_ns
       AND (NOT $failures OR ret < 0)
-      AND ($errno = 0 OR ret = -$errno)
+      AND ($errno = 0 OR ret = -CAST($errno AS BIGINT))
       AND ($pid < 0 OR pid = $pid)
 ),
 grouped AS (

@@ -1233,3 +1233,97 @@ pid = 20 b
         );
     }
 }
+
+/// `--show-sql` prints options that reproduce the tool's rows with `retrace sql`,
+/// including the parameter bound from the capture (its architecture).
+#[test]
+fn show_sql_reproduces_the_rows_with_retrace_sql() {
+    let fx = fx();
+    let cases: &[&[&str]] = &[
+        &["syscount", "-L", "-P", "-e", "ENOENT"],
+        &["runqslower", "20000", "-p", "1000"],
+        &["runqlat", "-L", "-m"],
+        &["cpudist", "-O", "-P"],
+        &["runqlen", "-C"],
+        &["hardirqs", "-d"],
+        &["softirqs", "-N"],
+        &["llcstat", "-t"],
+        &["cpufreq", "-C"],
+    ];
+    for case in cases {
+        let mut tool_args = vec![case[0], fx.as_str()];
+        tool_args.extend(&case[1..]);
+        let mut shown_args = tool_args.clone();
+        shown_args.push("--show-sql");
+        let shown = ok(&shown_args);
+        let line = shown.lines().nth(1).unwrap();
+        let params: Vec<String> = line
+            .split("--param '")
+            .skip(1)
+            .map(|p| p.split('\'').next().unwrap().to_string())
+            .collect();
+        if case[0] == "syscount" {
+            assert!(params.contains(&"arch=x86_64".to_string()), "{params:?}");
+        }
+        let query = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../queries/{}.sql", case[0]))
+            .to_string_lossy()
+            .into_owned();
+        let mut args = vec!["sql", fx.as_str(), "--file", query.as_str()];
+        for p in &params {
+            args.extend(["--param", p.as_str()]);
+        }
+        let rows = json_rows(&tool_args);
+        assert!(!rows.is_empty(), "{case:?}");
+        assert_eq!(json_rows(&args), rows, "{case:?}");
+    }
+}
+
+#[test]
+fn csv_output_has_the_query_columns() {
+    let out = ok(&["runqlen", &fx(), "-C", "--csv"]);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("interval_index,cpu,runqlen,count"));
+    let total: u64 = lines
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total as usize, samples(&cpu_fixture()).len());
+}
+
+#[test]
+fn syscount_ranks_each_interval_on_its_own() {
+    let calls = syscalls(&cpu_fixture());
+    let rows = json_rows(&["syscount", &fx(), "-P", "-x", "--interval", "10"]);
+    for i in 0..2u64 {
+        let mine: Vec<&Call> = calls
+            .iter()
+            .filter(|c| c.ret < 0 && (c.ts - T0) / 10_000_000_000 == i)
+            .collect();
+        let want = ranked(&mine, |c| c.pid, false);
+        let got: Vec<(u32, i64)> = rows
+            .iter()
+            .filter(|r| num(r, "interval_index") as u64 == i)
+            .map(|r| (num(r, "pid") as u32, num(r, "count")))
+            .collect();
+        let want: Vec<(u32, i64)> = want.iter().map(|(p, n, _)| (*p, *n)).collect();
+        assert_eq!(got, want, "interval {i}");
+    }
+}
+
+#[test]
+fn softirqs_window_counts_runs_returning_in_it() {
+    let irqs = irq_rows(&cpu_fixture(), "softirq");
+    let (lo, hi) = (T0 + 2_000_000_000, T0 + 3_000_000_000);
+    let rows = json_rows(&["softirqs", &fx(), "--since", "2s", "--until", "3s"]);
+    let got: BTreeMap<String, (i64, i64)> = rows
+        .iter()
+        .map(|r| (text(r, "name"), (num(r, "count"), num(r, "total_ns"))))
+        .collect();
+    let mut want: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (entry, ts, name) in irqs.iter().filter(|r| r.1 >= lo && r.1 < hi) {
+        let e = want.entry(name.clone()).or_default();
+        e.0 += 1;
+        e.1 += (ts - entry) as i64;
+    }
+    assert_eq!(got, want);
+}
