@@ -150,7 +150,7 @@ pub async fn run(
         }
         None => out.write_all(&svg)?,
     }
-    for w in warnings(query.def, capture) {
+    for w in warnings(&query, capture) {
         writeln!(err, "retrace: {w}")?;
     }
     out.flush()?;

@@ -157,39 +157,45 @@ pub async fn stacks(
 }
 
 /// Warnings for a stack tool's output: events lost by its source, and whatever the
-/// manifest says is incomplete about stacks and symbols.
-pub fn warnings(def: &ToolDef, capture: &Capture) -> Vec<String> {
-    let mut w = lost_event_warnings(def, capture);
-    w.extend(stack_warnings(capture.manifest()));
+/// manifest says is incomplete about the stacks and symbols it shows.
+pub fn warnings(query: &StackQuery, capture: &Capture) -> Vec<String> {
+    let mut w = lost_event_warnings(query.def, capture);
+    w.extend(stack_warnings(
+        capture.manifest(),
+        !query.stacks.user_only,
+        !query.stacks.kernel_only,
+    ));
     w
 }
 
-/// The manifest's `recording.stacks` counts that make frames missing or unnamed.
-pub fn stack_warnings(m: &Manifest) -> Vec<String> {
+/// The manifest's `recording.stacks` counts that make frames missing or unnamed, for
+/// an output that shows kernel and/or user frames. The counts are the capture's, over
+/// every stack source: the manifest does not split them by source.
+pub fn stack_warnings(m: &Manifest, kernel: bool, user: bool) -> Vec<String> {
     let Some(s) = &m.recording.stacks else {
         return Vec::new();
     };
     let mut w = Vec::new();
     if s.stack_errors > 0 {
         w.push(format!(
-            "WARNING: {} events have no stack (stack map full or hash collision while recording); they count without frames",
+            "WARNING: {} events of this capture have no stack (stack map full or hash collision while recording); they count without frames",
             s.stack_errors
         ));
     }
-    if s.processes_without_mappings > 0 {
+    if user && s.processes_without_mappings > 0 {
         w.push(format!(
             "WARNING: {} of {} processes exited before their mappings were read; their user frames show as [unknown]",
             s.processes_without_mappings, s.processes
         ));
     }
-    if s.user_frames > s.user_frames_named {
+    if user && s.user_frames > s.user_frames_named {
         w.push(format!(
             "WARNING: {} of {} user frame addresses have no symbol; they show as file+offset or [unknown]",
             s.user_frames - s.user_frames_named,
             s.user_frames
         ));
     }
-    if s.kernel_symbols == 0 && s.stacks > 0 {
+    if kernel && s.kernel_symbols == 0 && s.stacks > 0 {
         w.push(
             "WARNING: the capture has no kernel symbols (/proc/kallsyms was not readable); kernel frames show as [unknown]"
                 .to_string(),
@@ -221,7 +227,7 @@ pub async fn run_tool(
         return crate::tools::show_sql(def, &prepared.params, out);
     }
     let rows = stacks(&mut prepared, query, err).await?;
-    let warnings = warnings(def, prepared.session.capture());
+    let warnings = warnings(query, prepared.session.capture());
     if rows.is_empty() {
         writeln!(
             err,
@@ -253,4 +259,40 @@ pub async fn run_tool(
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use retrace_schema::manifest::StacksInfo;
+
+    use super::stack_warnings;
+
+    #[test]
+    fn stack_gaps_are_warned_only_where_they_show() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/basic/manifest.json"
+        ))
+        .unwrap();
+        let mut m = retrace_schema::Manifest::from_json(&text).unwrap();
+        assert!(
+            stack_warnings(&m, true, true).is_empty(),
+            "no stacks recorded"
+        );
+        m.recording.stacks = Some(StacksInfo {
+            stacks: 10,
+            stack_errors: 0,
+            processes: 3,
+            processes_without_mappings: 1,
+            user_frames: 20,
+            user_frames_named: 20,
+            kernel_symbols: 0,
+        });
+        let w = stack_warnings(&m, true, true);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].starts_with("WARNING: 1 of 3 processes exited"));
+        assert!(w[1].contains("no kernel symbols"));
+        assert_eq!(stack_warnings(&m, true, false).len(), 1, "kernel only");
+        assert_eq!(stack_warnings(&m, false, true).len(), 1, "user only");
+    }
 }

@@ -396,7 +396,7 @@ fn profile_default_output_is_bcc_layout_hottest_last_with_warnings() {
     assert!(text.contains("    -                fio (4242)\n        60\n"));
     for w in [
         "WARNING: 3 events lost in source profile (ring buffer full)",
-        "WARNING: 9 events have no stack",
+        "WARNING: 9 events of this capture have no stack",
         "WARNING: 1 of 4 processes exited before their mappings were read",
         "WARNING: 4 of 28 user frame addresses have no symbol",
     ] {
@@ -409,7 +409,7 @@ fn folded_output_keeps_warnings_on_stderr() {
     let o = retrace(&["profile", &fx(), "-f"]);
     assert!(o.status.success());
     assert!(!stdout(&o).contains("WARNING"));
-    assert!(stderr(&o).contains("retrace: WARNING: 9 events have no stack"));
+    assert!(stderr(&o).contains("retrace: WARNING: 9 events of this capture have no stack"));
     let delimited = ok(&["profile", &fx(), "-f", "-d"]);
     assert!(delimited.contains("td_io_queue;syscall;-;entry_SYSCALL_64;"));
 }
