@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use super::{CommonArgs, RenderCx, Tool, ToolDef};
+use crate::capture::Capture;
 use crate::error::Result;
 use crate::render::rows::Row;
 use crate::render::sections::Blocks;
@@ -37,6 +38,20 @@ impl Tool for Args {
     }
     fn bind(&self, p: &mut Params) {
         p.set("per_cpu", self.cpus);
+    }
+    /// A host without a cpufreq driver (most VMs) attaches the source but never
+    /// reports a frequency: say that rather than "no matching events".
+    fn source_problem(&self, capture: &Capture) -> Option<String> {
+        let problem = DEF.missing_source(capture);
+        let manifest = capture.manifest();
+        let rows = manifest.tables.get("cpu_frequency").map_or(0, |t| t.rows);
+        if problem.is_none() && manifest.complete && rows == 0 {
+            return Some(
+                "the recording host reported no CPU frequency (no cpufreq driver, as in most VMs)"
+                    .into(),
+            );
+        }
+        problem
     }
     fn render(&self, rows: &Rows, _cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()> {
         let mut sections: Vec<(Option<u64>, Vec<Row<'_>>)> = Vec::new();

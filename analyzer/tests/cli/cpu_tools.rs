@@ -1327,3 +1327,19 @@ fn softirqs_window_counts_runs_returning_in_it() {
     }
     assert_eq!(got, want);
 }
+
+#[test]
+fn cpufreq_says_when_the_host_reported_no_frequency() {
+    // A capture whose cpufreq source ran but never saw a frequency (a VM).
+    let cap = copy_capture(&cpu_fixture());
+    std::fs::remove_dir_all(cap.path().join("cpu_frequency")).unwrap();
+    edit_manifest(cap.path(), |m| {
+        m["tables"]["cpu_frequency"] = serde_json::json!({"rows": 0, "segments": 0, "bytes": 0});
+    });
+    let (code, err) = fails(&["cpufreq".as_ref(), cap.path().as_os_str()]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "retrace: cpufreq cannot run: the recording host reported no CPU frequency (no cpufreq driver, as in most VMs)\n"
+    );
+}
