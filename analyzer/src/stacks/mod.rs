@@ -51,8 +51,9 @@ pub struct FoldArgs {
     /// first), for flamegraph.pl or inferno-flamegraph; warnings go to stderr.
     #[arg(short = 'f', long, conflicts_with_all = ["json", "csv"])]
     pub folded: bool,
-    /// In folded output, a `-` frame between user and kernel frames.
-    #[arg(short = 'd', long = "delimited", requires = "folded")]
+    /// In folded output, a `-` frame between user and kernel frames (the multi-line
+    /// output always separates them with `--`).
+    #[arg(short = 'd', long = "delimited")]
     pub delimited: bool,
 }
 
