@@ -3,7 +3,8 @@
  * and without inlining, so stacks walk and every function keeps its name.
  *
  *   cpuwork profile BURN_MS SLEEPS SLEEP_MS  burn BURN_MS in rt_hot_burn, then
- *                                            sleep SLEEPS x SLEEP_MS in rt_sleepy_wait
+ *                                            sleep SLEEPS x SLEEP_MS in rt_sleepy_wait;
+ *                                            prints "sleep_wall_ns N" of the sleeps
  *   cpuwork short BURN_MS                    burn in rt_short_burn and exit
  *   cpuwork syscalls K                       call getppid K times in rt_syscall_loop
  *   cpuwork contend CPU_MS                   two threads pinned to CPU 0, each
@@ -137,8 +138,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "profile") && argc == 5) {
+		uint64_t t0;
+
 		rt_hot_burn(strtoull(argv[2], NULL, 10));
+		t0 = now_ns(CLOCK_MONOTONIC);
 		rt_sleepy_wait(atoi(argv[3]), strtoull(argv[4], NULL, 10));
+		/* Wall time of the sleeping phase: an upper bound of its off-CPU time. */
+		printf("sleep_wall_ns %llu\n", (unsigned long long)(now_ns(CLOCK_MONOTONIC) - t0));
 	} else if (!strcmp(argv[1], "short")) {
 		rt_short_burn(strtoull(argv[2], NULL, 10));
 	} else if (!strcmp(argv[1], "syscalls")) {

@@ -137,6 +137,8 @@ fn full_disk_stops_cleanly_and_keeps_closed_segments() {
     let out = Command::new(bin("retrace-record"))
         .args([
             "--quiet",
+            "-s",
+            "disk,proc",
             "--segment",
             "1s",
             "--workload",
@@ -182,6 +184,8 @@ fn max_size_is_honored_within_one_flush() {
     let cap = dir.path().join("cap");
     let child = spawn_recorder(
         &[
+            "-s",
+            "disk,proc",
             "--max-size",
             "300K",
             "--segment",
@@ -216,7 +220,16 @@ fn ring_mode_wraps_and_sigusr1_snapshots_without_stopping() {
     let dir = scratch("ring");
     let cap = dir.path().join("cap");
     let child = spawn_recorder(
-        &["--ring", "200K", "--segment", "1s", "--workload", "disk"],
+        &[
+            "-s",
+            "disk,proc",
+            "--ring",
+            "200K",
+            "--segment",
+            "1s",
+            "--workload",
+            "disk",
+        ],
         &cap,
         dir.path(),
     );
