@@ -24,9 +24,10 @@ use crate::window;
 /// Run a read-only SQL query over a capture.
 #[derive(Debug, Clone, clap::Args)]
 #[command(
-    after_help = "Tables: block_io, process_exec, process_fork, process_exit, \
-process_snapshot (see schemas/README.md). Functions: log2_bucket(v), bio_flags(rwbs), \
-errno_name(e), join_args(args).\n\nA tool's query runs as is: `retrace biolatency CAP -D --show-sql` \
+    after_help = "Tables: every table of schemas/README.md (block_io, process_exec, \
+sched_switch, sched_wakeup, profile, syscalls, hardirq, softirq, cpu_frequency, pmc, \
+stacks, ...). Functions: log2_bucket(v), bio_flags(rwbs), errno_name(e), join_args(args), \
+syscall_name(nr, arch) (arch as the manifest's host.arch: x86_64, aarch64).\n\nA tool's query runs as is: `retrace biolatency CAP -D --show-sql` \
 prints it with the --param options that reproduce the tool's output.\n\n\
 Several captures are one dataset: each table gains a `capture` column (the folder name, \
 or --name) and a `host` column. Example, I/O latency per capture and process:\n  \

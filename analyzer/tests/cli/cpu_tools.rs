@@ -1343,3 +1343,22 @@ fn cpufreq_says_when_the_host_reported_no_frequency() {
         "retrace: cpufreq cannot run: the recording host reported no CPU frequency (no cpufreq driver, as in most VMs)\n"
     );
 }
+
+#[test]
+fn retrace_sql_names_syscalls() {
+    let rows = json_rows(&[
+        "sql",
+        &fx(),
+        "SELECT syscall_name(nr, 'x86_64') AS name, count(*) AS n FROM syscalls \
+         WHERE nr = 257 GROUP BY 1",
+    ]);
+    let calls = syscalls(&cpu_fixture());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(text(&rows[0], "name"), "openat");
+    assert_eq!(
+        num(&rows[0], "n") as usize,
+        calls.iter().filter(|c| c.nr == 257).count()
+    );
+    let rows = json_rows(&["sql", &fx(), "SELECT syscall_name(56, 'aarch64') AS a"]);
+    assert_eq!(text(&rows[0], "a"), "openat");
+}
