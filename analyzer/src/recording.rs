@@ -88,6 +88,21 @@ pub fn describe(m: &Manifest, out: &mut dyn Write) -> std::io::Result<()> {
         (Some(cpu), None) => lines.push(format!("recorder cost   {:.2}s CPU", cpu as f64 / 1e9)),
         _ => {}
     }
+    if let Some(st) = &r.stacks {
+        lines.push(format!(
+            "stacks          {} unique, {} events without a stack (stack map collisions)",
+            st.stacks, st.stack_errors
+        ));
+        lines.push(format!(
+            "symbols         {} kernel symbols; {} user frames in {} processes, {} named; \
+             {} processes exited before their mappings were read",
+            st.kernel_symbols,
+            st.user_frames,
+            st.processes,
+            st.user_frames_named,
+            st.processes_without_mappings
+        ));
+    }
     if lines.is_empty() {
         return Ok(());
     }
