@@ -1,6 +1,7 @@
 #!/bin/sh
-# The README's first command: set up, record ~10 s of this machine while the
-# built-in disk workload runs, then show the capture and its headline reports.
+# The README's first command: set up, record ~10 s of this machine (default
+# sources: disk, proc, sched, profile, cpufreq) while the built-in disk workload
+# runs, then show the capture and its headline reports.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -14,6 +15,10 @@ echo
 echo
 "$bin/retrace" biolatency "$cap"
 echo
+"$bin/retrace" runqlat "$cap"
+echo
 "$bin/retrace" execsnoop "$cap"
 echo
+"$bin/retrace" flamegraph "$cap" --tool profile -o "$cap.profile.svg"
+echo "CPU flame graph of the recording: $cap.profile.svg"
 echo "The capture is in $cap; try: $bin/retrace tools $cap"
