@@ -1,14 +1,14 @@
 //! `retrace cpufreq`: CPU time at each frequency (the book's cpufreq.bt, weighted by
 //! time from the recorded frequency changes instead of sampled), over all CPUs or
-//! per CPU (-C).
+//! per CPU (-C), per interval with --interval.
 
 use std::io::Write;
 
-use super::{CommonArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
 use crate::capture::Capture;
 use crate::error::Result;
 use crate::render::rows::Row;
-use crate::render::sections::Blocks;
+use crate::render::sections::{for_each_interval, Blocks};
 use crate::render::Rows;
 use crate::session::Params;
 
@@ -24,6 +24,8 @@ pub static DEF: ToolDef = ToolDef {
 pub struct Args {
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub interval: IntervalArgs,
     /// Print a distribution per CPU.
     #[arg(short = 'C', long)]
     pub cpus: bool,
@@ -35,6 +37,9 @@ impl Tool for Args {
     }
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+    fn interval(&self) -> Option<&str> {
+        self.interval.interval.as_deref()
     }
     fn bind(&self, p: &mut Params) {
         p.set("per_cpu", self.cpus);
@@ -53,30 +58,42 @@ impl Tool for Args {
         }
         problem
     }
-    fn render(&self, rows: &Rows, _cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()> {
-        let mut sections: Vec<(Option<u64>, Vec<Row<'_>>)> = Vec::new();
-        for r in rows.iter() {
-            let cpu = self.cpus.then(|| r.u64("cpu"));
-            match sections.last_mut() {
-                Some((c, rows)) if *c == cpu => rows.push(r),
-                _ => sections.push((cpu, vec![r])),
-            }
-        }
+    fn render(&self, rows: &Rows, cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()> {
         let mut blocks = Blocks::default();
-        for (cpu, rows) in sections {
-            blocks.start(out)?;
-            if let Some(c) = cpu {
-                writeln!(out, "cpu = {c}")?;
-            }
-            print_freqs(out, &rows)?;
-        }
+        let clock = cx.span.clock;
+        for_each_interval(
+            out,
+            &mut blocks,
+            &cx.window,
+            &clock,
+            rows,
+            |out, blocks, rows| {
+                // Rows come ordered by CPU: one section per CPU (one without -C).
+                let mut sections: Vec<(Option<u64>, Vec<&Row<'_>>)> = Vec::new();
+                for r in rows {
+                    let cpu = self.cpus.then(|| r.u64("cpu"));
+                    match sections.last_mut() {
+                        Some((c, rows)) if *c == cpu => rows.push(r),
+                        _ => sections.push((cpu, vec![r])),
+                    }
+                }
+                for (cpu, rows) in sections {
+                    blocks.start(out)?;
+                    if let Some(c) = cpu {
+                        writeln!(out, "cpu = {c}")?;
+                    }
+                    print_freqs(out, &rows)?;
+                }
+                Ok(())
+            },
+        )?;
         Ok(())
     }
 }
 
 /// One section: a line per frequency with its time, share and a 40-star bar scaled
 /// to the largest share, then the time-weighted average.
-fn print_freqs(out: &mut dyn Write, rows: &[Row<'_>]) -> std::io::Result<()> {
+fn print_freqs(out: &mut dyn Write, rows: &[&Row<'_>]) -> std::io::Result<()> {
     let max = rows
         .iter()
         .map(|r| r.u64("time_ns"))

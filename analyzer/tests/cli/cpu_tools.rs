@@ -852,6 +852,46 @@ fn freqs(capture: &Path) -> Vec<(u64, u32, u32, bool)> {
     out
 }
 
+/// CPU time per (cpu, MHz) in [lo, hi): each CPU's rows in time order, each holding
+/// until the next (an initial row yields to a change at the same instant).
+fn time_at(f: &[(u64, u32, u32, bool)], lo: u64, hi: u64) -> BTreeMap<(u32, u32), i64> {
+    let mut m: BTreeMap<(u32, u32), i64> = BTreeMap::new();
+    for cpu in 0..4 {
+        let mut mine: Vec<_> = f.iter().filter(|r| r.1 == cpu).collect();
+        mine.sort_by_key(|r| (r.0, !r.3));
+        for (i, r) in mine.iter().enumerate() {
+            let until = mine.get(i + 1).map_or(hi, |n| n.0.min(hi));
+            let from = r.0.max(lo);
+            if until > from {
+                *m.entry((cpu, r.2 / 1000)).or_default() += (until - from) as i64;
+            }
+        }
+    }
+    m
+}
+
+#[test]
+fn cpufreq_splits_held_frequencies_at_interval_boundaries() {
+    let f = freqs(&cpu_fixture());
+    let rows = json_rows(&["cpufreq", &fx(), "-C", "--interval", "7"]);
+    let end = T0 + 20_000_000_000;
+    for i in 0..3u64 {
+        let lo = T0 + i * 7_000_000_000;
+        let hi = (lo + 7_000_000_000).min(end);
+        let got: BTreeMap<(u32, u32), i64> = rows
+            .iter()
+            .filter(|r| num(r, "interval_index") as u64 == i)
+            .map(|r| {
+                (
+                    (num(r, "cpu") as u32, num(r, "mhz") as u32),
+                    num(r, "time_ns"),
+                )
+            })
+            .collect();
+        assert_eq!(got, time_at(&f, lo, hi), "interval {i}");
+    }
+}
+
 #[test]
 fn cpufreq_time_at_each_frequency() {
     let f = freqs(&cpu_fixture());
@@ -861,22 +901,7 @@ fn cpufreq_time_at_each_frequency() {
         "one initial row per CPU"
     );
     let end = T0 + 20_000_000_000;
-    let time_at = |lo: u64, hi: u64| {
-        // Walk each CPU's rows in time order; each holds until the next.
-        let mut m: BTreeMap<(u32, u32), i64> = BTreeMap::new();
-        for cpu in 0..4 {
-            let mut mine: Vec<_> = f.iter().filter(|r| r.1 == cpu).collect();
-            mine.sort_by_key(|r| (r.0, !r.3));
-            for (i, r) in mine.iter().enumerate() {
-                let until = mine.get(i + 1).map_or(hi, |n| n.0.min(hi));
-                let from = r.0.max(lo);
-                if until > from {
-                    *m.entry((cpu, r.2 / 1000)).or_default() += (until - from) as i64;
-                }
-            }
-        }
-        m
-    };
+    let time_at = |lo, hi| time_at(&f, lo, hi);
     let rows = json_rows(&["cpufreq", &fx(), "-C"]);
     let got: BTreeMap<(u32, u32), i64> = rows
         .iter()
@@ -969,6 +994,7 @@ fn cpu_fixture_outputs_match_snapshots() {
         ("cpu-llcstat-t", &["llcstat", &fx, "-t", "--until", "2s"]),
         ("cpu-cpufreq", &["cpufreq", &fx]),
         ("cpu-cpufreq-C", &["cpufreq", &fx, "-C"]),
+        ("cpu-cpufreq-interval", &["cpufreq", &fx, "--interval", "7"]),
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let bless = std::env::var_os("RETRACE_BLESS").is_some();
