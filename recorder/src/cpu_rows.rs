@@ -136,18 +136,28 @@ row_builders!(ProfileRows {
 });
 
 impl ProfileRows {
-    pub fn push(&mut self, r: &rt_profile, src: usize, stacks: &mut Stacks) {
+    /// A sample record: the header, then its kernel and user frames.
+    pub fn push(&mut self, data: &[u8], stacks: &mut Stacks) -> Option<()> {
+        let head = std::mem::size_of::<rt_profile>();
+        let r: &rt_profile = plain::from_bytes(data.get(..head)?).ok()?;
+        let (kn, un) = (r.kframes as usize, r.uframes as usize);
+        let frames: Vec<u64> = data
+            .get(head..head + (kn + un) * 8)?
+            .chunks_exact(8)
+            .map(|c| u64::from_ne_bytes(c.try_into().unwrap()))
+            .collect();
         self.ts.append_value(r.ts);
         self.cpu.append_value(r.cpu);
         self.tid.append_value(r.tid);
         self.pid.append_value(r.pid);
         self.comm.append_value(c_str(&r.comm));
         self.kstack
-            .append_value(stacks.resolve(src, r.kstack_id, false, r.pid));
+            .append_value(stacks.intern_frames(&frames[..kn], false, r.pid));
         self.ustack
-            .append_value(stacks.resolve(src, r.ustack_id, true, r.pid));
+            .append_value(stacks.intern_frames(&frames[kn..], true, r.pid));
         self.runq_len.append_value(r.runq_len);
         self.rows += 1;
+        Some(())
     }
 }
 

@@ -370,9 +370,7 @@ impl Rows {
             7 => plain::from_bytes(data)
                 .ok()
                 .map(|r| self.offcpu.push(r, src, &mut self.stacks)),
-            8 => plain::from_bytes(data)
-                .ok()
-                .map(|r| self.profile.push(r, src, &mut self.stacks)),
+            8 => self.profile.push(data, &mut self.stacks),
             9 => plain::from_bytes(data).ok().map(|r| self.syscalls.push(r)),
             10 => plain::from_bytes(data).ok().map(|r| self.hardirq.push(r)),
             11 => plain::from_bytes(data).ok().map(|r| self.softirq.push(r)),

@@ -126,11 +126,30 @@ impl Stacks {
                 id
             }
         };
+        self.note_user_stack(id, user, pid);
+        id
+    }
+
+    /// The capture-wide id of a stack whose frames came in the record (0 for
+    /// no frames).
+    pub fn intern_frames(&mut self, frames: &[u64], user: bool, pid: u32) -> u32 {
+        if frames.is_empty() {
+            return 0;
+        }
+        let id = match self.by_frames.get(&(user, frames.to_vec())) {
+            Some(&id) => id,
+            None => self.intern(user, frames.to_vec()),
+        };
+        self.note_user_stack(id, user, pid);
+        id
+    }
+
+    /// A user stack of `pid`: read the process's mappings if they are new.
+    fn note_user_stack(&mut self, id: u32, user: bool, pid: u32) {
         if user && pid != 0 && self.user_stacks.insert((pid, id)) {
             let frames = self.frames[id as usize - 1].clone();
             self.ensure_mappings(pid, &frames);
         }
-        id
     }
 
     fn read_stack(&self, src: usize, kid: i32) -> Option<Vec<u64>> {

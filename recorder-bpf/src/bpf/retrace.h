@@ -132,14 +132,17 @@ struct rt_offcpu {
 	char comm[RT_COMM_LEN];
 };
 
+/* Followed in the record by kframes kernel then uframes user return addresses
+ * (u64 each, leaf first): samples carry their stacks, which the recorder
+ * deduplicates, so no stack map can collide or fill. */
 struct rt_profile {
 	__u32 kind;
 	__u32 cpu;
 	__u64 ts;
 	__u32 tid;
 	__u32 pid;
-	__s32 kstack_id;
-	__s32 ustack_id;
+	__u32 kframes;
+	__u32 uframes;
 	__u32 runq_len;
 	__u32 pad;
 	char comm[RT_COMM_LEN];

@@ -1,13 +1,14 @@
 //! Source `profile`: timed samples of every CPU (perf_event cpu-clock at `-F` Hz)
 //! with kernel and user stacks and the run-queue length → table `profile` (+ the
-//! shared stack tables). Low rate (Hz × CPUs): on by default.
+//! shared stack tables). Low rate (Hz × CPUs): on by default. The stacks come in
+//! the records (no stack map; see profile.bpf.c).
 
 use std::mem::MaybeUninit;
 use std::os::fd::{AsRawFd, IntoRawFd};
 
 use anyhow::{Context, Result};
 use libbpf_rs::skel::{OpenSkel, SkelBuilder};
-use libbpf_rs::{Link, MapHandle, OpenObject};
+use libbpf_rs::{Link, OpenObject};
 use retrace_recorder_bpf::profile::{ProfileSkel, ProfileSkelBuilder};
 use retrace_schema::manifest::ProbeAttach;
 
@@ -15,7 +16,7 @@ use super::{configure_common, loaded_sampler, Options, Running, Sampler};
 use crate::perf::{self, Rate};
 use crate::rings;
 
-loaded_sampler!(ProfileSkel<'static>, stack_errors);
+loaded_sampler!(ProfileSkel<'static>);
 
 pub fn start(opts: &Options) -> Result<Running> {
     let storage: &'static mut MaybeUninit<OpenObject> = Box::leak(Box::new(MaybeUninit::uninit()));
@@ -26,12 +27,8 @@ pub fn start(opts: &Options) -> Result<Running> {
     configure_common!(rodata, opts);
     rodata.exclude_tgid = std::process::id();
     open.maps.rings.set_max_entries(opts.cpus as u32)?;
-    open.maps
-        .stack_map
-        .set_max_entries(opts.stack_map_entries)?;
     let skel = open.load().context("loading the profile program")?;
     let rings = rings::install(&skel.maps.rings, opts.cpus, opts.ring_bytes, "profile")?;
-    let stack_map = MapHandle::try_from(&skel.maps.stack_map)?;
     let mut links: Vec<Link> = Vec::new();
     for cpu in perf::online_cpus()? {
         let fd = perf::open_sampler(
@@ -51,7 +48,7 @@ pub fn start(opts: &Options) -> Result<Running> {
         let _ = fd.into_raw_fd();
     }
     let object = Sampler { skel, links };
-    let mut r = Running::new(
+    Ok(Running::new(
         "profile",
         vec![ProbeAttach {
             probe: format!("cpu-clock {} Hz", opts.profile_hz),
@@ -59,7 +56,5 @@ pub fn start(opts: &Options) -> Result<Running> {
         }],
         rings,
         Box::new(object),
-    );
-    r.stack_map = Some(stack_map);
-    Ok(r)
+    ))
 }
