@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::model::{DiffKind, DIFF_TOOLS};
+use super::model::{all_diff_tools, diff_tool, DiffKind};
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +76,8 @@ impl FailIf {
             .trim()
             .split_once('.')
             .ok_or_else(|| format!("`{text}`: expected TOOL.METRIC before the operator"))?;
-        let def = DIFF_TOOLS.iter().find(|d| d.name == tool).ok_or_else(|| {
-            let names: Vec<&str> = DIFF_TOOLS.iter().map(|d| d.name).collect();
+        let def = diff_tool(tool).ok_or_else(|| {
+            let names: Vec<&str> = all_diff_tools().map(|d| d.name).collect();
             format!(
                 "`{text}`: no tool {tool} in diff (one of {})",
                 names.join(", ")

@@ -5,6 +5,8 @@
 //! values: both log2 distributions, count and rate per second of each capture's span,
 //! mean/p50/p90/p99/max, and a Mann-Whitney U test ([`stats`]): a shift is reported
 //! only when p < 0.01, |Cliff's delta| ≥ 0.2 and the median moved by 50% or more.
+//! Stack tools (profile, offcputime) are compared only when named with `--tool` or
+//! `--fail-if`: as top lists keyed by folded stack, named in each capture.
 //! Top lists (biotop, execsnoop, exitsnoop) are matched by comm, with deltas, rank changes, and keys that appeared or
 //! vanished; a key is reported when its rate (or, in biotop, its average latency)
 //! changed 2x or more with at least 10 events. `--fail-if` ([`fail_if`]) turns chosen metrics into an exit status.
@@ -43,6 +45,8 @@ usecs for biolatency/iosched, Kbytes for bitesize, sectors for seeksize). Top-li
 metrics: count, rate, bytes (biotop), keys. Examples: 'biolatency.p99 > +10%', \
 'execsnoop.count > 2x'. A tool that cannot be compared counts as crossed.
 
+Stack tools: --tool profile (samples) and --tool offcputime (microseconds blocked) compare folded stacks (comm;user frames;kernel frames), matched by their text, as top lists; they are left out of the one-line summary unless named.
+
 Exit status: 0 no threshold crossed, 1 a threshold crossed (or an error), 2 usage error.")]
 pub struct DiffArgs {
     /// The baseline capture.
@@ -54,7 +58,7 @@ pub struct DiffArgs {
     /// Compare only this tool, in detail (repeatable; default: every tool both captures
     /// can answer, one line each).
     #[arg(long = "tool", value_name = "TOOL", value_parser = clap::builder::PossibleValuesParser::new(
-        model::DIFF_TOOLS.iter().map(|d| d.name)))]
+        model::all_diff_tools().map(|d| d.name)))]
     pub tools: Vec<String>,
     /// Exit with status 1 when NEW crosses this threshold (see below; repeatable).
     #[arg(long = "fail-if", value_name = "EXPR", value_parser = FailIf::parse)]
@@ -242,9 +246,19 @@ async fn compare(def: &'static DiffDef, base: &mut Side, new: &mut Side) -> Resu
             outcome: Outcome::NotComparable(why),
         });
     }
+    let spans = (base.info.span_s, new.info.span_s);
+    if model::STACK_DIFF_TOOLS.iter().any(|d| std::ptr::eq(d, def)) {
+        let (kb, kn) = (
+            stack_keys(def, &mut base.session).await?,
+            stack_keys(def, &mut new.session).await?,
+        );
+        return Ok(ToolDiff {
+            def,
+            outcome: Outcome::Top(TopDiff::new(&kb, &kn, spans, false)),
+        });
+    }
     let rb = base.session.query(def.sql, &Params::new()).await?;
     let rn = new.session.query(def.sql, &Params::new()).await?;
-    let spans = (base.info.span_s, new.info.span_s);
     let outcome = match def.kind {
         DiffKind::Hist { scale, .. } => {
             let (mut vb, mut vn) = (values(&rb)?, values(&rn)?);
@@ -255,6 +269,17 @@ async fn compare(def: &'static DiffDef, base: &mut Side, new: &mut Side) -> Resu
         }
     };
     Ok(ToolDiff { def, outcome })
+}
+
+/// A stack tool's folded stacks over the whole capture, with their values, as keys.
+async fn stack_keys(def: &DiffDef, session: &mut Session) -> Result<KeyCounts> {
+    let stacks = crate::stacks::StackArgs::default();
+    let query = match def.name {
+        "offcputime" => crate::tools::offcputime::query(&stacks, None, None)?,
+        _ => crate::tools::profile::query(&stacks, false),
+    };
+    let lines = crate::stacks::folded_totals(session, &query).await?;
+    Ok(lines.into_iter().map(|(k, v)| (k, (v, 0, 0))).collect())
 }
 
 /// The `value` column as i64.

@@ -117,9 +117,40 @@ pub static DIFF_TOOLS: &[DiffDef] = &[
     },
 ];
 
+/// Stack tools, compared as top lists keyed by folded stack (`comm;frames`, named
+/// in each capture by [`crate::stacks`], not by a query), only when asked for with
+/// `--tool` or `--fail-if`: their stacks are long lines for a one-line summary.
+pub static STACK_DIFF_TOOLS: &[DiffDef] = &[
+    DiffDef {
+        name: "profile",
+        about: "CPU samples per folded stack",
+        sql: "",
+        kind: DiffKind::Top {
+            key: "STACK",
+            counts: "samples",
+            latency: false,
+        },
+    },
+    DiffDef {
+        name: "offcputime",
+        about: "microseconds blocked off CPU per folded stack",
+        sql: "",
+        kind: DiffKind::Top {
+            key: "STACK",
+            counts: "us",
+            latency: false,
+        },
+    },
+];
+
+/// Every diff tool: those of the summary, then the stack tools.
+pub fn all_diff_tools() -> impl Iterator<Item = &'static DiffDef> {
+    DIFF_TOOLS.iter().chain(STACK_DIFF_TOOLS)
+}
+
 /// Look a diff tool up by name.
 pub fn diff_tool(name: &str) -> Option<&'static DiffDef> {
-    DIFF_TOOLS.iter().find(|d| d.name == name)
+    all_diff_tools().find(|d| d.name == name)
 }
 
 /// A top-list key is reported as changed when its rate (or its average latency)

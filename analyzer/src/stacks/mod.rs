@@ -157,6 +157,22 @@ pub async fn stacks(
     Ok(rows)
 }
 
+/// The folded stacks of a whole capture with their summed values (no filters), for
+/// `retrace diff`.
+pub async fn folded_totals(
+    session: &mut Session,
+    query: &StackQuery,
+) -> Result<Vec<(String, u64)>> {
+    let span = session.span().await?;
+    let window = window::resolve(&span, None, None, None)?;
+    let mut params = common_params(&span, &window);
+    query.bind(&mut params);
+    let result = session.query(query.def.sql, &params).await?;
+    let events = query.events_col.unwrap_or(query.value_col);
+    let rows = collect::named_stacks(session, &result, query.value_col, events, false).await?;
+    Ok(render::folded_lines(&rows, false))
+}
+
 /// Warnings for a stack tool's output: events lost by its source, and whatever the
 /// manifest says is incomplete about the stacks and symbols it shows.
 pub fn warnings(query: &StackQuery, capture: &Capture) -> Vec<String> {

@@ -608,3 +608,96 @@ fn stack_outputs_match_snapshots() {
         stale.join("\n")
     );
 }
+
+/// `retrace diff --tool profile`: folded stacks matched between captures. NEW is the
+/// fixture without its second profile segment (the second half of the samples), so
+/// each stack's NEW count is its first-half count, computed here from the rows.
+#[test]
+fn diff_aligns_folded_stacks() {
+    let naive = Naive::load();
+    let samples = events("profile");
+    let cut = copy_capture(&stacks_fixture());
+    let second: Vec<RecordBatch> = {
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            std::fs::File::open(cut.path().join("profile/000001.parquet")).unwrap(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        reader.map(|b| b.unwrap()).collect()
+    };
+    let dropped_from = second
+        .iter()
+        .flat_map(|b| u64s(b, "ts_ns"))
+        .flatten()
+        .min()
+        .unwrap();
+    std::fs::remove_file(cut.path().join("profile/000001.parquet")).unwrap();
+    let kept = samples.iter().filter(|e| e.ts < dropped_from).count();
+    edit_manifest(cut.path(), |m| {
+        m["tables"]["profile"]["rows"] = kept.into();
+        m["tables"]["profile"]["segments"] = 1.into();
+    });
+
+    let base = sum_by(
+        samples
+            .iter()
+            .filter(|e| e.pid != 0)
+            .map(|e| (naive.folded(e, true, true), 1)),
+    );
+    let new = sum_by(
+        samples
+            .iter()
+            .filter(|e| e.pid != 0 && e.ts < dropped_from)
+            .map(|e| (naive.folded(e, true, true), 1)),
+    );
+    let out = ok(&[
+        "diff".as_ref(),
+        stacks_fixture().as_os_str(),
+        cut.path().as_os_str(),
+        "--tool".as_ref(),
+        "profile".as_ref(),
+        "--json".as_ref(),
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let tool = &report["tools"][0];
+    assert_eq!(tool["tool"], "profile");
+    let side = |key: &str| -> BTreeMap<String, u64> {
+        tool["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r[key].as_u64().unwrap() > 0)
+            .map(|r| {
+                (
+                    r["key"].as_str().unwrap().to_string(),
+                    r[key].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(side("base"), base);
+    assert_eq!(side("new"), new);
+    // Rates per second of each capture's span (10 s, the manifest's, on both sides).
+    for r in tool["rows"].as_array().unwrap() {
+        let key = r["key"].as_str().unwrap();
+        let rate = |m: &BTreeMap<String, u64>| m.get(key).copied().unwrap_or(0) as f64 / 10.0;
+        assert!(
+            (r["base_rate"].as_f64().unwrap() - rate(&base)).abs() < 1e-9,
+            "{r}"
+        );
+        assert!(
+            (r["new_rate"].as_f64().unwrap() - rate(&new)).abs() < 1e-9,
+            "{r}"
+        );
+    }
+
+    // Not in the one-line summary unless asked for.
+    let summary = ok(&["diff", &fx(), &fx()]);
+    assert!(
+        !summary
+            .lines()
+            .any(|l| l.starts_with("profile") || l.starts_with("offcputime")),
+        "{summary}"
+    );
+}
