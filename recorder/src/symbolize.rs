@@ -23,6 +23,7 @@ pub fn user_symbols(stacks: &Stacks) -> (RecordBatch, u64, u64) {
         }
     }
     let symbolizer = Symbolizer::new();
+    let mut vdso: Option<Vdso> = None;
     let mut pid_b = UInt32Builder::new();
     let mut addr_b = UInt64Builder::new();
     let mut sym_b = StringBuilder::new();
@@ -56,7 +57,12 @@ pub fn user_symbols(stacks: &Stacks) -> (RecordBatch, u64, u64) {
         for (i, addrs) in by_map {
             let m = &maps[i];
             let offsets: Vec<u64> = addrs.iter().map(|a| a - m.start + m.file_offset).collect();
-            let results = match openable_path(pid, m).filter(|_| !m.path.starts_with('[')) {
+            let path = if m.path == "[vdso]" {
+                vdso.get_or_insert_with(Vdso::copy).path()
+            } else {
+                openable_path(pid, m).filter(|_| !m.path.starts_with('['))
+            };
+            let results = match path {
                 Some(path) => symbolize_file(&symbolizer, path, &offsets),
                 None => vec![None; offsets.len()],
             };
@@ -94,6 +100,55 @@ pub fn user_symbols(stacks: &Stacks) -> (RecordBatch, u64, u64) {
     ];
     let batch = RecordBatch::try_new(USER_SYMBOLS.schema(), cols).expect("user_symbols schema");
     (batch, total, named)
+}
+
+/// A copy of the vDSO as a file blazesym can read. Every process of the host
+/// maps the same kernel-provided image, at file offset 0, so our own copy
+/// names the frames of any process in it.
+struct Vdso(Option<std::fs::File>);
+
+impl Vdso {
+    fn copy() -> Vdso {
+        Vdso(Self::memfd().ok())
+    }
+
+    fn memfd() -> std::io::Result<std::fs::File> {
+        use std::io::Write;
+        use std::os::fd::FromRawFd;
+        let maps = std::fs::read_to_string("/proc/self/maps")?;
+        let range = maps
+            .lines()
+            .find(|l| l.ends_with("[vdso]"))
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|r| r.split_once('-'))
+            .and_then(|(a, b)| {
+                Some((
+                    u64::from_str_radix(a, 16).ok()?,
+                    u64::from_str_radix(b, 16).ok()?,
+                ))
+            })
+            .ok_or_else(|| std::io::Error::other("no [vdso] mapping"))?;
+        // SAFETY: the [vdso] mapping of this process is readable for its whole
+        // range for as long as the process lives.
+        let image = unsafe {
+            std::slice::from_raw_parts(range.0 as *const u8, (range.1 - range.0) as usize)
+        };
+        // SAFETY: a valid NUL-terminated name; the new descriptor is ours.
+        let fd = unsafe { libc::memfd_create(c"retrace-vdso".as_ptr(), libc::MFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: a fresh descriptor that nothing else owns.
+        let mut f = unsafe { std::fs::File::from_raw_fd(fd) };
+        f.write_all(image)?;
+        Ok(f)
+    }
+
+    fn path(&self) -> Option<String> {
+        use std::os::fd::AsRawFd;
+        let f = self.0.as_ref()?;
+        Some(format!("/proc/self/fd/{}", f.as_raw_fd()))
+    }
 }
 
 /// What blazesym found for one address.
