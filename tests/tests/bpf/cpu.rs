@@ -494,3 +494,51 @@ fn cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu() {
         );
     }
 }
+
+#[test]
+fn raw_tp_fallback_records_the_same_events() {
+    let test = "raw_tp_fallback_records_the_same_events";
+    if !bpf_or_skip(test) || !have_program(test, "cc") {
+        return;
+    }
+    let dir = scratch("cpu-rawtp");
+    let work = build_cpuwork(dir.path());
+    let cap = dir.path().join("cap");
+    const K: u64 = 500;
+    // Kernels before 5.5 have no tp_btf; this hook makes the recorder take the
+    // raw_tp programs it would load there.
+    let out = Command::new(bin("retrace-record"))
+        .env("RETRACE_DEBUG_ATTACH", "raw_tp")
+        .args(["--quiet", "-s", "sched,syscalls,irq", "-o"])
+        .arg(&cap)
+        .arg("--")
+        .arg(&work)
+        .args(["syscalls", &K.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = manifest(&cap);
+    for s in m["sources"].as_array().unwrap() {
+        for p in s["status"]["probes"].as_array().expect("attached") {
+            assert_eq!(p["attach"], "raw_tp", "{s}");
+        }
+    }
+    let pid = m["command"]["pid"].as_u64().unwrap();
+    let getppid = sql_count(
+        &cap,
+        &format!("SELECT count(*) AS n FROM syscalls WHERE pid = {pid} AND nr = 110"),
+    );
+    if std::env::consts::ARCH == "x86_64" {
+        assert_eq!(getppid, K, "getppid calls recorded through raw_tp");
+    }
+    // The workload ran, so it was switched in at least once, with its name.
+    let ins = sql_count(
+        &cap,
+        &format!("SELECT count(*) AS n FROM sched_switch WHERE next_pid = {pid} AND next_comm = 'cpuwork'"),
+    );
+    assert!(ins >= 1, "no switch-in of the workload");
+}
