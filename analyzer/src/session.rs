@@ -179,7 +179,12 @@ impl Session {
     async fn latest_timestamp(&mut self) -> Result<Option<u64>> {
         let parts: Vec<String> = TABLES
             .iter()
-            .filter_map(|t| Some(format!("SELECT max({}) AS t FROM {}", t.time_column?, t.name)))
+            .filter_map(|t| {
+                Some(format!(
+                    "SELECT max({}) AS t FROM {}",
+                    t.time_column?, t.name
+                ))
+            })
             .collect();
         let sql = format!("SELECT max(t) AS t FROM ({})", parts.join(" UNION ALL "));
         let result = self.query(&sql, &Params::new()).await?;

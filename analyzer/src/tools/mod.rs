@@ -85,8 +85,7 @@ impl ToolDef {
             if let Some(t) = retrace_schema::table(name) {
                 // The shared stack tables' pseudo-source is no source of its own:
                 // whichever stack source ran filled them.
-                if t.source != retrace_schema::tables::STACKS_SOURCE
-                    && !sources.contains(&t.source)
+                if t.source != retrace_schema::tables::STACKS_SOURCE && !sources.contains(&t.source)
                 {
                     sources.push(t.source);
                 }
