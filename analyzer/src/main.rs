@@ -186,9 +186,17 @@ fn usage_error_line(e: &clap::Error) -> String {
     let mut message = String::new();
     let mut tips = Vec::new();
     let mut command = "retrace".to_string();
+    // The error may go on over indented lines (e.g. the list of missing
+    // arguments) until a blank line.
+    let mut in_error = false;
     for line in text.lines().map(str::trim) {
-        if let Some(m) = line.strip_prefix("error: ") {
+        if line.is_empty() {
+            in_error = false;
+        } else if let Some(m) = line.strip_prefix("error: ") {
             message = m.to_string();
+            in_error = true;
+        } else if in_error && !line.starts_with("tip: ") && !line.starts_with("Usage: ") {
+            message = format!("{} {line}", message.trim_end_matches(':'));
         } else if let Some(t) = line.strip_prefix("tip: ") {
             tips.push(t.to_string());
         } else if let Some(u) = line.strip_prefix("Usage: ") {

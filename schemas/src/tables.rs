@@ -458,7 +458,7 @@ pub static SYSCALLS: Table = Table {
         col("pid", U32, "", "Process id (tgid)."),
         col("tid", U32, "", "Thread id."),
         col("comm", Str, "", "Command name."),
-        col("nr", I32, "", "System call number, in the numbering of the host's architecture (manifest `host.arch`)."),
+        col("nr", I32, "", "System call number, in the numbering of the host's architecture (manifest `host.arch`). Calls of 32-bit (compat) processes on a 64-bit host carry their 32-bit numbers and are not told apart yet."),
         col("ret", I64, "", "Return value: negative errno on failure."),
     ],
 };

@@ -91,6 +91,11 @@ impl Row<'_> {
             ScalarValue::UInt64(v) => v.map(i128::from),
             ScalarValue::Float64(v) => v.map(|f| f as i128),
             ScalarValue::Boolean(v) => v.map(i128::from),
+            // DataFusion turns some integer arithmetic (u64 / literal) into
+            // decimals: their integer part, not a silent 0.
+            ScalarValue::Decimal128(v, _, scale) => {
+                v.map(|v| v / 10i128.pow((*scale).max(0) as u32))
+            }
             _ => None,
         }
     }
@@ -110,6 +115,9 @@ impl Row<'_> {
         match self.cell(name) {
             ScalarValue::Float64(v) => *v,
             ScalarValue::Float32(v) => v.map(f64::from),
+            ScalarValue::Decimal128(v, _, scale) => {
+                v.map(|v| v as f64 / 10f64.powi(i32::from(*scale)))
+            }
             _ => self.opt_i128(name).map(|v| v as f64),
         }
     }

@@ -1,7 +1,7 @@
 //! Source `cpufreq`: CPU frequency changes (power:cpu_frequency) → table
 //! `cpu_frequency`; the pipeline adds each CPU's frequency read from sysfs at the
-//! start. Low rate. Virtual machines often have no cpufreq driver: then there are
-//! no initial rows and no changes, which the analyzer reports.
+//! start. Low rate. Virtual machines often have no cpufreq driver: the source is
+//! then reported unavailable (not fatal unless it was the only one asked for).
 
 use std::mem::MaybeUninit;
 
@@ -30,6 +30,13 @@ fn load(attach: Attach, opts: &Options) -> Result<CpufreqSkel<'static>> {
 }
 
 pub fn start(opts: &Options) -> Result<Running> {
+    // Without a cpufreq driver (most VMs) the kernel neither reports a
+    // frequency nor ever changes one: say so instead of recording nothing.
+    if initial_frequencies().is_empty() {
+        anyhow::bail!(
+            "no cpufreq driver (no /sys/devices/system/cpu/cpu*/cpufreq/scaling_cur_freq)"
+        );
+    }
     let (mut skel, attach) =
         load_preferred(|a| load(a, opts), "the power:cpu_frequency tracepoint")?;
     let rings = rings::install(&skel.maps.rings, opts.cpus, opts.ring_bytes, "cpufreq")?;
