@@ -453,10 +453,10 @@ fn cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu() {
         // clock (which stops just before its printf and exit), except for what
         // the kernel does not charge to a task while it is on the CPU: time
         // stolen by the hypervisor and interrupt time (CPU 0's counters during
-        // the run bound it).
+        // the run, in 10 ms ticks, bound it), within 3%.
         let slack = steal_after - steal_before;
         assert!(
-            on_ns >= cpu_ns * 99 / 100 && on_ns <= cpu_ns + slack + 2_000_000,
+            on_ns >= cpu_ns * 99 / 100 && on_ns <= cpu_ns * 103 / 100 + slack + 2_000_000,
             "thread {tid}: {on_ns} ns on CPU from sched_switch, {cpu_ns} ns by its own \
              clock, {slack} ns of steal + irq time on CPU 0"
         );
