@@ -25,7 +25,7 @@ source and tool, as median [min..max] over the runs:
             perf's build-id pass), from wait4() rusage
   bpf/ev    retrace only: in-kernel BPF time per event (run_time_ns of all the
             recorder's programs over run_cnt of the programs that emit rows, with
-            kernel.bpf_stats_enabled=1, read from /proc/PID/fdinfo)
+            kernel.bpf_stats_enabled=1, read from /proc/PID/fdinfo; names from bpftool)
   RSS       peak RSS of the recorder process (ru_maxrss: VmHWM over its whole life)
 
 then ratios retrace/perf and retrace/perf -z, computed within each round (for slow%:
@@ -91,7 +91,8 @@ SOURCES = {
                         "sched:sched_process_fork", "sched:sched_process_exit"],
         "tables": ["process_exec", "process_fork", "process_exit"],
         "unit_table": "process_exec",
-        "unit_event": "syscalls:sys_exit_execve",
+        # sys_enter: in the calling process, so it never depends on the new image
+        "unit_event": "syscalls:sys_enter_execve",
         "emitters": ["sys_exit_execve", "sched_process_fork", "sched_process_exit"],
         "unit": "exec",
     },
@@ -139,14 +140,26 @@ def tracepoint_exists(tp):
 
 # ---------------------------------------------------------------------- BPF stats
 
-def bpf_prog_ids(pid):
-    """ids of the BPF programs a process holds open, from /proc/PID/fdinfo."""
-    ids = set()
+def enable_bpf_stats():
+    """Keep BPF run-time statistics on while this process lives: the BPF_ENABLE_STATS
+    command returns a descriptor that holds them on even if someone else writes
+    kernel.bpf_stats_enabled=0 meanwhile (other BPF tests on a shared machine)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = ctypes.c_uint32(0)  # BPF_STATS_RUN_TIME
+    fd = libc.syscall(321, 32, ctypes.byref(attr), 4)  # SYS_bpf (x86_64), BPF_ENABLE_STATS
+    return fd if fd >= 0 else None
+
+
+def bpf_fdinfo(pid):
+    """{prog_id: (run_time_ns, run_cnt)} of the BPF programs a process holds open, from
+    /proc/PID/fdinfo (the counters run only with kernel.bpf_stats_enabled=1)."""
+    progs = {}
     fd_dir = f"/proc/{pid}/fdinfo"
     try:
         fds = os.listdir(fd_dir)
     except OSError:
-        return ids
+        return progs
     for fd in fds:
         try:
             with open(os.path.join(fd_dir, fd)) as f:
@@ -154,21 +167,37 @@ def bpf_prog_ids(pid):
         except OSError:
             continue
         m = re.search(r"^prog_id:\s*(\d+)", text, re.M)
-        if m:
-            ids.add(int(m.group(1)))
-    return ids
+        # bpf_link descriptors name their program too, without its counters
+        if m and "link_type:" not in text:
+            ns = re.search(r"^run_time_ns:\s*(\d+)", text, re.M)
+            cnt = re.search(r"^run_cnt:\s*(\d+)", text, re.M)
+            progs[int(m.group(1))] = (int(ns.group(1)) if ns else 0,
+                                      int(cnt.group(1)) if cnt else 0)
+    return progs
 
 
-def bpf_stats(ids):
-    """{name: (run_time_ns, run_cnt)} of the given programs (summed by name)."""
-    out = subprocess.run(["bpftool", "prog", "show", "-j"], capture_output=True, text=True)
+def bpf_names(ids):
+    """{prog_id: name} from bpftool (full names, from BTF)."""
+    names = {}
+    for _ in range(3):
+        out = subprocess.run(["bpftool", "prog", "show", "-j"], capture_output=True,
+                             text=True)
+        if out.returncode == 0:
+            for p in json.loads(out.stdout or "[]"):
+                if p.get("id") in ids:
+                    names[p["id"]] = p.get("name", "")
+            break
+        time.sleep(0.1)  # a program unloaded under bpftool's feet
+    return names
+
+
+def bpf_stats(pid, names):
+    """{name: (run_time_ns, run_cnt)} of a process's BPF programs, summed by name."""
     stats = {}
-    if out.returncode != 0:
-        return stats
-    for p in json.loads(out.stdout or "[]"):
-        if p.get("id") in ids:
-            ns, cnt = stats.get(p.get("name", ""), (0, 0))
-            stats[p.get("name", "")] = (ns + p.get("run_time_ns", 0), cnt + p.get("run_cnt", 0))
+    for prog, (ns, cnt) in bpf_fdinfo(pid).items():
+        name = names.get(prog, f"id{prog}")
+        a, b = stats.get(name, (0, 0))
+        stats[name] = (a + ns, b + cnt)
     return stats
 
 
@@ -274,10 +303,10 @@ def record_retrace(args, source, workload, out):
     time.sleep(args.settle)
     if r.poll() is not None:
         die(f"{' '.join(cmd)} exited early: {r.stderr.read().decode()[-800:]}")
-    ids = bpf_prog_ids(r.pid)
-    cpu0, st0 = proc_cpu_s(r.pid), bpf_stats(ids)
+    names = bpf_names(set(bpf_fdinfo(r.pid)))
+    cpu0, st0 = proc_cpu_s(r.pid), bpf_stats(r.pid, names)
     wall, fig = workload.run()
-    st1 = bpf_stats(ids)
+    st1 = bpf_stats(r.pid, names)
     time.sleep(0.05)  # the next 10 ms drain
     cpu_window = proc_cpu_s(r.pid) - cpu0
     r.send_signal(signal.SIGINT)
@@ -293,6 +322,8 @@ def record_retrace(args, source, workload, out):
     lost = sum(s.get("lost_events", 0) for s in m.get("sources", []))
     run_ns = sum(st1.get(n, (0, 0))[0] - st0.get(n, (0, 0))[0] for n in st1)
     runs = emitter_runs(st1, spec["emitters"]) - emitter_runs(st0, spec["emitters"])
+    if os.environ.get("BENCH_DEBUG"):
+        print(f"debug: BPF before {st0}\ndebug: BPF after {st1}", file=sys.stderr)
     peak = max(maxrss * 1024, (m.get("recording") or {}).get("peak_rss_bytes") or 0)
     return {
         "wall": wall, "figure": fig, "events": events, "units": units, "lost": lost,
@@ -344,6 +375,9 @@ def record_perf(args, source, workload, out, zstd):
     if rc not in (0, -signal.SIGINT, 128 + signal.SIGINT) or not os.path.exists(out):
         die(f"perf record exited {rc}: {err[-800:]}")
     samples, lost = perf_counts(out)
+    if not samples.get(spec["unit_event"]) and os.environ.get("BENCH_DEBUG"):
+        print(f"debug: {out}: {samples} lost {lost}; perf stderr: {err[-500:]}",
+              file=sys.stderr)
     m = re.search(r"lost (\d+) chunks", err)
     if m:
         lost += int(m.group(1))
@@ -379,7 +413,7 @@ def derive(run, alone, higher_is_better):
 
 COLUMNS = ["slow%", "ev/s", "lost", "B/unit", "ns/ev", "ns/unit", "all-in", "bpf/ev",
            "RSS MiB"]
-W = 20
+W = 22
 
 
 def fmt(v, col):
@@ -390,7 +424,9 @@ def fmt(v, col):
     if col == "slow%":
         return f"{v:+.1f}"
     if col in ("ev/s", "lost"):
-        return f"{v:.3g}" if v >= 1e4 else f"{v:.0f}"
+        if v >= 1e6:
+            return f"{v / 1e6:.3g}M"
+        return f"{v / 1e3:.3g}k" if v >= 1e4 else f"{v:.0f}"
     if col in ("B/unit", "RSS MiB"):
         return f"{v:.2f}" if v < 10 else f"{v:.0f}" if v >= 100 else f"{v:.1f}"
     return f"{v:.0f}"
@@ -482,6 +518,8 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="retrace-bench-rec-", dir="/var/tmp")
     subprocess.run(["sysctl", "-q", "kernel.bpf_stats_enabled=1"], check=True)
+    if os.uname().machine == "x86_64":
+        stats_fd = enable_bpf_stats()  # noqa: F841 - held open until exit
     results = {s: [] for s in sources}
     try:
         for s in sources:
@@ -520,9 +558,9 @@ def main():
             json.dump(results, f, indent=1)
     # The harness is broken when a recorder recorded nothing under its own workload.
     broken = [f"{s}/{t}" for s, rounds in results.items() for r in rounds
-              for t in tools if r["raw"][t]["units"] == 0]
+              for t in tools if r["raw"][t]["events"] == 0]
     if broken:
-        die(f"no unit events recorded by: {', '.join(broken)}")
+        die(f"no events recorded by: {', '.join(broken)}")
 
 
 if __name__ == "__main__":
