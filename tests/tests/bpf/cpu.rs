@@ -392,7 +392,6 @@ fn cpudist_and_runqlat_agree_with_two_threads_contending_for_one_cpu() {
     let cap = dir.path().join("cap");
     const CPU_MS: u64 = 300;
     let steal0 = cpu0_not_task_ns();
-    let steal0 = cpu0_not_task_ns();
     let out = record(
         &[
             "-s",
