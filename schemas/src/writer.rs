@@ -12,11 +12,12 @@ use std::time::{Duration, Instant};
 use arrow::array::RecordBatch;
 use arrow::compute::{sort_to_indices, take_record_batch};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 
 use crate::manifest::{Manifest, TableStats, MANIFEST_FILE};
-use crate::tables::Table;
+use crate::tables::{ColType, Table};
 use crate::Error;
 
 /// When to close the current segments and start new ones.
@@ -45,16 +46,29 @@ const RESERVE_BYTES: usize = 64 * 1024;
 /// large enough for good compression and cheap statistics.
 const ROW_GROUP_ROWS: usize = 256 * 1024;
 
-fn writer_properties() -> WriterProperties {
-    WriterProperties::builder()
+/// Encodings chosen by measurement (BENCHMARKS.md): timestamps (`*_ns`) are
+/// nearly all distinct, so a dictionary only costs hashing every value; rows are
+/// sorted by time, so their deltas are small and DELTA_BINARY_PACKED stores them
+/// in a few bits (a sched_switch row's ts_ns went from 3.2 to about 1.2 bytes).
+/// Everything else repeats (pids, comms, CPUs) and stays dictionary-encoded.
+fn writer_properties(table: &Table) -> WriterProperties {
+    let mut b = WriterProperties::builder()
         .set_compression(Compression::ZSTD(
             ZstdLevel::try_new(3).expect("valid level"),
         ))
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .set_created_by(format!("retrace {}", env!("CARGO_PKG_VERSION")))
-        .build()
+        .set_created_by(format!("retrace {}", env!("CARGO_PKG_VERSION")));
+    for c in table.columns {
+        if c.name.ends_with("_ns") && matches!(c.ty, ColType::U64 | ColType::I64) {
+            let path = ColumnPath::from(c.name);
+            b = b
+                .set_column_dictionary_enabled(path.clone(), false)
+                .set_column_encoding(path, Encoding::DELTA_BINARY_PACKED);
+        }
+    }
+    b.build()
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> Error {
@@ -523,7 +537,7 @@ fn open_segment(tw: &mut TableWriter) -> Result<OpenSegment, Error> {
         .custom_flags(libc_o_nofollow())
         .open(&tmp_path)
         .map_err(|e| io_err(&tmp_path, e))?;
-    let writer = ArrowWriter::try_new(file, tw.table.schema(), Some(writer_properties()))
+    let writer = ArrowWriter::try_new(file, tw.table.schema(), Some(writer_properties(tw.table)))
         .map_err(|e| Error::Parquet(format!("{}: {e}", tmp_path.display())))?;
     Ok(OpenSegment {
         tmp_path,
