@@ -85,11 +85,15 @@ def main():
     ap.add_argument("--loops", type=int, default=500000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sources", default="sched")
+    ap.add_argument("--no-bpf-stats", action="store_true",
+                    help="leave kernel.bpf_stats_enabled off: the slowdown without the cost of "
+                         "timing every program run (BPF ns/run then reads 0)")
     ap.add_argument("--bin", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release"))
     a = ap.parse_args()
     rec = os.path.join(a.bin, "retrace-record")
     tmp = tempfile.mkdtemp(prefix="retrace-bench-", dir="/var/tmp")
-    subprocess.run(["sysctl", "-q", "kernel.bpf_stats_enabled=1"], check=True)
+    if not a.no_bpf_stats:
+        subprocess.run(["sysctl", "-q", "kernel.bpf_stats_enabled=1"], check=True)
     base, runs = [], []
     try:
         for i in range(a.runs):
