@@ -37,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 SCHED_TOOLS = ["runqlat", "cpudist", "runqslower"]
@@ -82,17 +83,48 @@ def parse_count(s):
     return int(float(m.group(1)) * {"": 1, "k": 1e3, "m": 1e6, "g": 1e9}[m.group(2).lower()])
 
 
-def run_timed(cmd):
-    """Run a command with stdout discarded: (wall s, CPU s of the child, stdout)."""
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.monotonic() - t0
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        die(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()[-1000:]}")
-    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    return wall, cpu, p.stdout
+def run_timed(cmd, max_rss_gb=None):
+    """Run a command, stdout kept: (wall s, CPU s of the child, stdout, peak RSS GiB).
+    A child whose RSS passes max_rss_gb is killed (shared machine: no OOM killer runs)."""
+    with tempfile.TemporaryFile(mode="w+") as out:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True)
+        killed, peak = False, 0
+        while p.poll() is None:
+            try:
+                with open(f"/proc/{p.pid}/statm") as f:
+                    rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, ValueError, IndexError):
+                rss = 0
+            peak = max(peak, rss)
+            if max_rss_gb and rss > max_rss_gb * 2**30:
+                p.kill()
+                killed = True
+            time.sleep(0.05)
+        wall = time.monotonic() - t0
+        err = p.stderr.read()
+        if killed:
+            die(f"{' '.join(cmd)}: killed, RSS over {max_rss_gb} GiB")
+        if p.returncode != 0:
+            die(f"{' '.join(cmd)} failed ({p.returncode}): {err.strip()[-1000:]}")
+        out.seek(0)
+        return wall, CHILD_CPU.take(), out.read(), peak / 2**30
+
+
+class ChildCpu:
+    """CPU time (user + sys) of the children reaped since the last take()."""
+
+    def __init__(self):
+        self.last = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    def take(self):
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (now.ru_utime - self.last.ru_utime) + (now.ru_stime - self.last.ru_stime)
+        self.last = now
+        return cpu
+
+
+CHILD_CPU = ChildCpu()
 
 
 def ensure_capture(args, kind, rows):
@@ -123,7 +155,7 @@ def ensure_capture(args, kind, rows):
 
 def tool_sql(args, tool, cap):
     """(SQL text, {param: value}) that `retrace TOOL CAP` runs, from --show-sql."""
-    _, _, out = run_timed([args.retrace, tool, cap, "--show-sql"])
+    _, _, out, _ = run_timed([args.retrace, tool, cap, "--show-sql"])
     params = {}
     for line in out.splitlines()[:4]:
         if "--param" in line:
@@ -154,10 +186,11 @@ def duckdb_sql(sql, params):
 
 
 class DuckDB:
-    def __init__(self, threads):
+    def __init__(self, threads, memory_gb):
         import duckdb
         self.con = duckdb.connect()
         self.con.execute(f"SET threads = {threads}")
+        self.con.execute(f"SET memory_limit = '{memory_gb}GB'")
         for s in DUCKDB_SETUP:
             self.con.execute(s)
         self.cap = None
@@ -228,6 +261,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count(),
                     help="DuckDB threads (DataFusion uses every core)")
+    ap.add_argument("--max-rss-gb", type=float, default=10,
+                    help="kill a retrace run above this RSS; DuckDB's memory_limit")
     ap.add_argument("--smoke", action="store_true")
     a = ap.parse_args()
     if a.smoke:
@@ -248,7 +283,7 @@ def main():
         die("the duckdb Python package is missing (pip install duckdb; dev-only)")
     os.makedirs(a.data, exist_ok=True)
 
-    _, _, listing = run_timed([a.retrace, "tools"])
+    _, _, listing, _ = run_timed([a.retrace, "tools"])
     have = [ln.split()[0] for ln in listing.splitlines() if ln.strip()]
     if a.tools:
         tools = [t for t in a.tools.split(",") if t]
@@ -267,7 +302,7 @@ def main():
             nbytes = sum(m["tables"].get(t, {}).get("bytes", 0) for t in TABLES[kind])
             caps.append((kind, path, rows, nbytes))
 
-    duck = DuckDB(a.threads)
+    duck = DuckDB(a.threads, a.max_rss_gb)
     results = []
     for kind, cap, rows, nbytes in caps:
         for tool in tools:
@@ -288,9 +323,10 @@ def main():
                 order = order[i % 3:] + order[:i % 3]
                 for what in order:
                     if what == "tool":
-                        r["tool"], _, _ = run_timed([a.retrace, tool, cap])
+                        r["tool"], _, _, _ = run_timed([a.retrace, tool, cap], a.max_rss_gb)
                     elif what == "sql":
-                        r["sql"], r["sql_cpu"], out = run_timed(sql_cmd)
+                        r["sql"], r["sql_cpu"], out, r["sql_rss"] = run_timed(sql_cmd,
+                                                                              a.max_rss_gb)
                         r["sql_rows"] = summary_of_csv(out)
                     else:
                         try:
@@ -309,7 +345,7 @@ def main():
           f"DuckDB {__import__('duckdb').__version__} with {a.threads} threads")
     print(f"{'tool':11}{'capture':12}{'rows':>7}{'retrace TOOL s':>22}{'retrace sql s':>22}"
           f"{'duckdb s':>22}{'sql/duckdb':>20}{'tool/duckdb':>20}"
-          f"{'Mrows/s/core r':>18}{'Mrows/s/core d':>18}  same")
+          f"{'Mrows/s/core r':>18}{'Mrows/s/core d':>18}{'sql RSS GiB':>20}  same")
     bad = []
     for tool, cap, rows, nbytes, rounds in results:
         s3 = lambda v: f"{v:.3f}"  # noqa: E731
@@ -327,6 +363,7 @@ def main():
               f"{spread([r['tool'] / r['duckdb'] for r in rounds], s2):>20}"
               f"{spread([rows / r['sql_cpu'] / 1e6 for r in rounds], s0):>18}"
               f"{spread([rows / max(r['duck_cpu'], 1e-9) / 1e6 for r in rounds], s0):>18}"
+              f"{spread([r['sql_rss'] for r in rounds], s2):>20}"
               f"  {'yes' if same else 'NO'}")
     for kind, cap, rows, nbytes in caps:
         print(f"capture {os.path.basename(cap)}: {rows} rows, {nbytes / rows:.2f} bytes/row "

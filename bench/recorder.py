@@ -6,9 +6,9 @@ For each source and its workload
   sched     taskset -c 0 perf bench sched pipe -l LOOPS (context-switch storm)  unit: switch
   syscalls  taskset -c 0 perf bench syscall basic -l LOOPS (getppid storm)      unit: syscall
   proc      a posix_spawn + wait loop of /bin/true, pinned to CPU 0            unit: exec
-the workload runs alone, under `retrace-record -s SOURCE`, under `perf record -a -e
-<the same tracepoints>` and under `perf record -a -z -e ...`, in a rotating order, RUNS
-times. Every recorder records the whole system, as it would in production. Printed per
+the workload runs alone, under `retrace-record -s SOURCE` (twice: once more with BPF
+statistics on), under `perf record -a -e <the same tracepoints>` and under `perf record
+-a -z -e ...`, in a rotating order, RUNS times. Every recorder records the whole system, as it would in production. Printed per
 source and tool, as median [min..max] over the runs:
 
   slow%     the workload's slowdown against its run alone in the same round (wall time,
@@ -23,9 +23,11 @@ source and tool, as median [min..max] over the runs:
             per I/O or syscall where retrace writes one row, so compare tools here
   all-in    CPU per unit over the recorder's whole life (start, drain, finalize,
             perf's build-id pass), from wait4() rusage
-  bpf/ev    retrace only: in-kernel BPF time per event (run_time_ns of all the
-            recorder's programs over run_cnt of the programs that emit rows, with
-            kernel.bpf_stats_enabled=1, read from /proc/PID/fdinfo; names from bpftool)
+  bpf/ev    retrace+stats only: in-kernel BPF time per event (run_time_ns of all the
+            recorder's programs over run_cnt of the programs that emit rows, read from
+            /proc/PID/fdinfo; names from bpftool). Timing every program run costs time
+            itself, so these statistics are on (BPF_ENABLE_STATS) only in that extra run
+            of retrace-record, never in the `retrace` run whose slowdown is reported
   RSS       peak RSS of the recorder process (ru_maxrss: VmHWM over its whole life)
 
 then ratios retrace/perf and retrace/perf -z, computed within each round (for slow%:
@@ -97,7 +99,9 @@ SOURCES = {
         "unit": "exec",
     },
 }
-TOOLS = ["retrace", "perf", "perf-z"]
+# retrace+stats: retrace-record again, with BPF run-time statistics on (they time every
+# program run, which adds to the slowdown), for the bpf/ev column only.
+TOOLS = ["retrace", "retrace+stats", "perf", "perf-z"]
 
 # A fork/exec storm: spawn /bin/true and wait, N times (argv[1]).
 EXEC_LOOP = """
@@ -141,10 +145,12 @@ def tracepoint_exists(tp):
 # ---------------------------------------------------------------------- BPF stats
 
 def enable_bpf_stats():
-    """Keep BPF run-time statistics on while this process lives: the BPF_ENABLE_STATS
-    command returns a descriptor that holds them on even if someone else writes
-    kernel.bpf_stats_enabled=0 meanwhile (other BPF tests on a shared machine)."""
+    """Turn BPF run-time statistics on until the returned descriptor is closed
+    (BPF_ENABLE_STATS; independent of kernel.bpf_stats_enabled, which other runs on a
+    shared machine may flip)."""
     import ctypes
+    if os.uname().machine != "x86_64":
+        return None
     libc = ctypes.CDLL(None, use_errno=True)
     attr = ctypes.c_uint32(0)  # BPF_STATS_RUN_TIME
     fd = libc.syscall(321, 32, ctypes.byref(attr), 4)  # SYS_bpf (x86_64), BPF_ENABLE_STATS
@@ -153,7 +159,7 @@ def enable_bpf_stats():
 
 def bpf_fdinfo(pid):
     """{prog_id: (run_time_ns, run_cnt)} of the BPF programs a process holds open, from
-    /proc/PID/fdinfo (the counters run only with kernel.bpf_stats_enabled=1)."""
+    /proc/PID/fdinfo (the counters run only while BPF statistics are on)."""
     progs = {}
     fd_dir = f"/proc/{pid}/fdinfo"
     try:
@@ -453,13 +459,13 @@ def print_table(results, args):
         alone = [r["alone"] for r in rounds]
         print(f"\n== {source}: {rounds[0]['workload']}  (unit: {unit}; workload alone: "
               f"{spread(alone, 'alone')} {'IOPS' if source == 'disk' else 's'})")
-        header = f"{'':10}" + "".join(f"{c:>{W}}" for c in COLUMNS)
+        header = f"{'':14}" + "".join(f"{c:>{W}}" for c in COLUMNS)
         print(header)
         for tool in TOOLS:
             figs = [r["figures"][tool] for r in rounds if tool in r["figures"]]
             if not figs:
                 continue
-            print(f"{tool:10}" + "".join(f"{spread([f[c] for f in figs], c):>{W}}"
+            print(f"{tool:14}" + "".join(f"{spread([f[c] for f in figs], c):>{W}}"
                                          for c in COLUMNS))
         for other in ("perf", "perf-z"):
             ratios = []
@@ -474,7 +480,7 @@ def print_table(results, args):
                     ratios.append(x)
             if ratios:
                 label = f"r/{other}"
-                print(f"{label:10}" + "".join(
+                print(f"{label:14}" + "".join(
                     f"{spread([x[c] for x in ratios], c, ratio=True):>{W}}"
                     if c not in ("bpf/ev", "lost") else f"{'-':>{W}}" for c in COLUMNS))
 
@@ -517,9 +523,10 @@ def main():
             die(f"unknown source {s} (known: {', '.join(SOURCES)})")
 
     tmp = tempfile.mkdtemp(prefix="retrace-bench-rec-", dir="/var/tmp")
-    subprocess.run(["sysctl", "-q", "kernel.bpf_stats_enabled=1"], check=True)
-    if os.uname().machine == "x86_64":
-        stats_fd = enable_bpf_stats()  # noqa: F841 - held open until exit
+    stats_was = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
+    if stats_was != "0":
+        print("note: kernel.bpf_stats_enabled is on (someone else's run?): every BPF "
+              "program run is timed, which adds to retrace's slowdown", file=sys.stderr)
     results = {s: [] for s in sources}
     try:
         for s in sources:
@@ -534,6 +541,14 @@ def main():
                         raw["alone"] = wl.run()[1]
                     elif what == "retrace":
                         raw[what] = record_retrace(a, s, wl, out)
+                    elif what == "retrace+stats":
+                        fd = enable_bpf_stats()
+                        if fd is None:
+                            die("BPF_ENABLE_STATS failed (kernel < 5.8?)")
+                        try:
+                            raw[what] = record_retrace(a, s, wl, out)
+                        finally:
+                            os.close(fd)
                     else:
                         raw[what] = record_perf(a, s, wl, out + ".data", what == "perf-z")
                     if os.path.isdir(out):
@@ -550,7 +565,6 @@ def main():
                                  for t, f in figs.items())
                 print(f"{s} round {i + 1}: alone {raw['alone']:.4g}; {line}", flush=True)
     finally:
-        subprocess.run(["sysctl", "-q", "kernel.bpf_stats_enabled=0"], check=False)
         shutil.rmtree(tmp, ignore_errors=True)
     print_table(results, a)
     if a.json:
