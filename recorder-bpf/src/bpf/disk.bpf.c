@@ -196,6 +196,15 @@ static __always_inline int on_issue(struct request *rq)
 	return 0;
 }
 
+/* RQF_FLUSH_SEQ: an enum bit since 6.5 (commit 5f89154e8e9e "block: Use enum to
+ * define RQF_x bit indexes"), the macro (1 << 4) before. */
+static __always_inline __u32 rqf_flush_seq(void)
+{
+	if (bpf_core_enum_value_exists(enum rqf_flags, __RQF_FLUSH_SEQ))
+		return 1U << bpf_core_enum_value(enum rqf_flags, __RQF_FLUSH_SEQ);
+	return 1U << 4;
+}
+
 static __always_inline int on_complete(struct request *rq, int status)
 {
 	struct rq_start *s = bpf_map_lookup_elem(&in_flight, &rq);
@@ -206,9 +215,18 @@ static __always_inline int on_complete(struct request *rq, int status)
 	if (!s)
 		return 0;
 	if (!s->ts_issue) {
-		/* Completed without an issue we saw (a probe run skipped): the
-		 * request cannot be reported, so it is counted as lost. */
-		rt_count_lost();
+		/* Completed without an issue we saw. A request of the flush
+		 * machinery (an empty preflush from fsync) is completed by it
+		 * without ever reaching the device itself: the device flush is a
+		 * request of its own ("FF"), recorded when it completes, so this
+		 * one is not lost. (The flush code clears RQF_FLUSH_SEQ just
+		 * before completing it, hence the other two tests.) Otherwise a
+		 * probe run was skipped: the request cannot be reported, and it
+		 * is counted as lost. */
+		if (!(BPF_CORE_READ(rq, rq_flags) & rqf_flush_seq()) &&
+		    !(BPF_CORE_READ(rq, cmd_flags) & REQ_BIT(__REQ_PREFLUSH)) &&
+		    BPF_CORE_READ(rq, __data_len) != 0)
+			rt_count_lost();
 		goto out;
 	}
 	e = rt_reserve(struct rt_block_io, ring);

@@ -311,3 +311,65 @@ fn biolatency_matches_a_live_bpftrace_histogram() {
         tvd * 100.0
     );
 }
+
+/// Regression: an fsync's empty preflush request is completed by the kernel's
+/// flush machinery without being issued (the device flush is a request of its
+/// own, `FF`); it used to be counted as a lost event, one per fsync.
+#[test]
+fn fsync_flushes_are_recorded_and_not_counted_as_lost() {
+    let test = "fsync_flushes_are_recorded_and_not_counted_as_lost";
+    if !bpf_or_skip(test) || !have_program(test, "fio") {
+        return;
+    }
+    let _fio = fio_lock();
+    let dir = scratch("fsync");
+    let data = dir.path().join("data");
+    write_data_file(&data, 4 << 20);
+    let cap = dir.path().join("cap");
+    let filename = format!("--filename={}", data.display());
+    const WRITES: u64 = 100;
+    record(
+        &[
+            "-s",
+            "disk",
+            "-o",
+            cap.to_str().unwrap(),
+            "--",
+            "fio",
+            "--name=fsync",
+            &filename,
+            "--rw=write",
+            "--bs=4k",
+            "--direct=1",
+            "--fsync=1",
+            "--ioengine=psync",
+            "--size=400k",
+            "--thread",
+            "--output=/dev/null",
+        ],
+        0,
+    );
+    let m = manifest(&cap);
+    let disk = m["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "disk")
+        .unwrap();
+    assert_eq!(disk["lost_events"], 0, "fsyncs counted as lost: {disk}");
+    let pid = m["command"]["pid"].as_u64().unwrap();
+    let writes = sql_count(
+        &cap,
+        &format!(
+            "SELECT count(*) AS n FROM block_io WHERE pid = {pid} AND bytes = 4096 \
+             AND rwbs = 'WS'"
+        ),
+    );
+    // O_DIRECT data writes are plain sync writes; the journal's are WSM or FUA.
+    assert_eq!(writes, WRITES, "fio's 4 KiB writes");
+    let flushes = sql_count(
+        &cap,
+        "SELECT count(*) AS n FROM block_io WHERE rwbs LIKE 'F%'",
+    );
+    assert!(flushes >= 1, "the device flushes are recorded");
+}
