@@ -45,6 +45,14 @@ pub struct Args {
     #[arg(long, default_value = "hardware", value_parser = ["hardware", "software"])]
     pub pmc_events: String,
 
+    /// `profile`, `offcpu`: name user frames with source file:line too, from
+    /// DWARF, when the recording ends. Off by default: parsing large debug
+    /// info can take hundreds of MiB of memory on the host; function names come
+    /// from symbol tables, and the build ids kept in the capture let file:line
+    /// be added later from debug info.
+    #[arg(long)]
+    pub line_info: bool,
+
     /// `pmc`: one sample every N counter events (default: 10,000,000 for
     /// cycles and instructions, 10,000 for LLC events, 1 for software events).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]

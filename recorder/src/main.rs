@@ -123,6 +123,7 @@ fn run(args: cli::Args) -> Result<ExitCode> {
         ring: args.ring,
         max_cpu: args.max_cpu,
         redact,
+        line_info: args.line_info,
         snapshots,
         workload_dir: args.workload.as_ref().map(|_| {
             std::env::var_os("TMPDIR")

@@ -59,6 +59,8 @@ pub struct Config {
     /// `--max-cpu`: shed sources when the recorder uses more than this % of a CPU.
     pub max_cpu: Option<f64>,
     pub redact: Redact,
+    /// Symbolize user frames with DWARF file:line too (`--line-info`).
+    pub line_info: bool,
     /// Signal numbers that ask for a snapshot are counted here (SIGUSR1).
     pub snapshots: Arc<AtomicUsize>,
 }
@@ -420,7 +422,7 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     if records_stacks {
         let stack_errors = running.iter().map(|r| r.object.stack_errors()).sum();
         let rows = rows.borrow();
-        let (batch, frames, named) = crate::symbolize::user_symbols(&rows.stacks);
+        let (batch, frames, named) = crate::symbolize::user_symbols(&rows.stacks, cfg.line_info);
         stacks_info = Some(StacksInfo {
             stacks: rows.stacks.count() as u64,
             stack_errors,

@@ -14,7 +14,12 @@ use crate::stacks::{openable_path, Stacks};
 
 /// `user_symbols` rows for every (pid, address) of the user stacks seen, and
 /// (frames, frames named).
-pub fn user_symbols(stacks: &Stacks) -> (RecordBatch, u64, u64) {
+///
+/// `line_info`: also read DWARF for file:line. That can take hundreds of MiB for
+/// binaries with large debug info, so it is opt-in (`--line-info`); function
+/// names come from the symbol tables, and the build ids in `user_mappings` let
+/// anyone add file:line later from debug info.
+pub fn user_symbols(stacks: &Stacks, line_info: bool) -> (RecordBatch, u64, u64) {
     // pid → unique addresses, in order (deterministic output).
     let mut addrs: BTreeMap<u32, BTreeSet<u64>> = BTreeMap::new();
     for &(pid, id) in &stacks.user_stacks {
@@ -22,7 +27,6 @@ pub fn user_symbols(stacks: &Stacks) -> (RecordBatch, u64, u64) {
             addrs.entry(pid).or_default().extend(frames.iter().copied());
         }
     }
-    let symbolizer = Symbolizer::new();
     let mut vdso: Option<Vdso> = None;
     let mut pid_b = UInt32Builder::new();
     let mut addr_b = UInt64Builder::new();
@@ -63,7 +67,7 @@ pub fn user_symbols(stacks: &Stacks) -> (RecordBatch, u64, u64) {
                 openable_path(pid, m).filter(|_| !m.path.starts_with('['))
             };
             let results = match path {
-                Some(path) => symbolize_file(&symbolizer, path, &offsets),
+                Some(path) => symbolize_file(path, &offsets, line_info),
                 None => vec![None; offsets.len()],
             };
             for (a, r) in addrs.iter().zip(results) {
@@ -161,10 +165,17 @@ struct Named {
 }
 
 /// Name file offsets of one ELF file; None where it has no symbol (stripped,
-/// or not a function).
-fn symbolize_file(symbolizer: &Symbolizer, path: String, offsets: &[u64]) -> Vec<Option<Named>> {
-    let Ok(syms) = symbolizer.symbolize(&Source::Elf(Elf::new(path)), Input::FileOffset(offsets))
-    else {
+/// or not a function). A symbolizer per file, dropped after it: blazesym keeps
+/// every file it opened parsed, and peak memory should be that of the largest
+/// file, not of all of them.
+fn symbolize_file(path: String, offsets: &[u64], line_info: bool) -> Vec<Option<Named>> {
+    let symbolizer = Symbolizer::builder()
+        .enable_code_info(line_info)
+        .enable_inlined_fns(false)
+        .build();
+    let mut elf = Elf::new(path);
+    elf.debug_syms = line_info;
+    let Ok(syms) = symbolizer.symbolize(&Source::Elf(elf), Input::FileOffset(offsets)) else {
         return vec![None; offsets.len()];
     };
     syms.into_iter()
