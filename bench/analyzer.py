@@ -18,8 +18,10 @@ For each tool and capture, RUNS times, alternating:
 Printed per tool and capture, median [min..max]: the three wall times; the ratio
 sql/duckdb and tool/duckdb (computed within each round); rows/s/core = rows of the
 tables the query reads / CPU seconds (user+sys) of the engine (retrace: the child's
-rusage; DuckDB: this process's rusage around the query); and whether retrace and
-DuckDB returned the same number of rows (and the same total of a `count` column).
+rusage; DuckDB: this process's rusage around the query); the peak RSS of `retrace sql`
+(sampled; a run above --max-rss-gb is killed, and DuckDB gets that memory_limit); and
+whether retrace and DuckDB returned the same number of rows (and the same total of a
+`count` column).
 
     bench/analyzer.py [--sched 10M,100M] [--bio 10M] [--runs 3] [--tools ...]
                       [--retrace BIN] [--gen BIN] [--data DIR] [--smoke]

@@ -35,7 +35,7 @@ the ratio of the workload's time under each, (1 + slow_retrace) / (1 + slow_perf
 a ratio of two small slowdowns means nothing). Root only.
 
     bench/recorder.py [--sources disk,sched,syscalls,proc] [--runs 3] [--bin DIR]
-                      [--sched-loops 500000] [--syscall-loops 5000000] [--execs 3000]
+                      [--sched-loops 500000] [--syscall-loops 2000000] [--execs 3000]
                       [--fio-seconds 5] [--smoke] [--json FILE]
 
 `--smoke`: one short round of each source (about 1 s of workload each) to check that the
@@ -495,7 +495,7 @@ def main():
     ap.add_argument("--bin", default=None,
                     help="folder of retrace-record (default: $CARGO_TARGET_DIR/release)")
     ap.add_argument("--sched-loops", type=int, default=500000)
-    ap.add_argument("--syscall-loops", type=int, default=5000000)
+    ap.add_argument("--syscall-loops", type=int, default=2000000)
     ap.add_argument("--execs", type=int, default=3000)
     ap.add_argument("--fio-seconds", type=int, default=5)
     ap.add_argument("--settle", type=float, default=1.0,
