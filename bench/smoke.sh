@@ -3,16 +3,15 @@
 # bench/recorder.py still work end to end, not how fast anything is. A ~100 k row
 # synthetic capture and one tool in retrace and DuckDB; as root, one short round of each
 # recorder source under retrace-record, perf record and perf record -z. Uses the debug
-# binaries of $CARGO_TARGET_DIR (default: target), building them when missing.
+# binaries of $CARGO_TARGET_DIR (default: target), brought up to date first (a no-op
+# after the test suite's build).
 # Exits non-zero when the harness itself breaks. About 30-60 s.
 #
 #   bench/smoke.sh
 set -eu
 cd "$(dirname "$0")/.."
 BIN="${CARGO_TARGET_DIR:-target}/debug"
-if [ ! -x "$BIN/retrace" ] || [ ! -x "$BIN/gen-synthetic" ]; then
-    cargo build -q -p retrace --bin retrace -p retrace-tests --bin gen-synthetic
-fi
+cargo build -q -p retrace --bin retrace -p retrace-tests --bin gen-synthetic
 DATA=$(mktemp -d /var/tmp/retrace-bench-smoke.XXXXXX)
 trap 'rm -rf "$DATA"' EXIT INT TERM
 
@@ -28,8 +27,6 @@ if [ "$(id -u)" != 0 ]; then
     echo "== bench/recorder.py --smoke: skipped (needs root)"
     exit 0
 fi
-if [ ! -x "$BIN/retrace-record" ]; then
-    cargo build -q -p retrace-record
-fi
+cargo build -q -p retrace-record
 echo "== bench/recorder.py --smoke"
 python3 bench/recorder.py --smoke --bin "$BIN"
