@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::runqlat::{print_task_hists, unit_ns};
+use super::runqlat::TaskHistArgs;
 use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
 use crate::error::Result;
 use crate::render::Rows;
@@ -27,18 +27,8 @@ pub struct Args {
     /// Measure off-CPU time (switched out -> switched in) instead of on-CPU time.
     #[arg(short = 'O', long)]
     pub offcpu: bool,
-    /// Millisecond histogram.
-    #[arg(short = 'm', long)]
-    pub milliseconds: bool,
-    /// Print a histogram per process ID.
-    #[arg(short = 'P', long, conflicts_with = "threads")]
-    pub pids: bool,
-    /// Print a histogram per thread ID.
-    #[arg(short = 'L', long)]
-    pub threads: bool,
-    /// Trace this process only.
-    #[arg(short = 'p', long, value_name = "PID")]
-    pub pid: Option<u32>,
+    #[command(flatten)]
+    pub task: TaskHistArgs,
 }
 
 impl Tool for Args {
@@ -52,20 +42,10 @@ impl Tool for Args {
         self.interval.interval.as_deref()
     }
     fn bind(&self, p: &mut Params) {
-        p.set("unit_ns", unit_ns(self.milliseconds))
-            .set("offcpu", self.offcpu)
-            .set("per_process", self.pids)
-            .set("per_thread", self.threads)
-            .set("pid", self.pid.map_or(-1i64, i64::from));
+        self.task.bind(p);
+        p.set("offcpu", self.offcpu);
     }
     fn render(&self, rows: &Rows, cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()> {
-        let key = if self.pids {
-            Some("pid")
-        } else if self.threads {
-            Some("tid")
-        } else {
-            None
-        };
-        print_task_hists(rows, cx, out, key, self.milliseconds)
+        self.task.render(rows, cx, out)
     }
 }

@@ -25,6 +25,14 @@ pub struct Args {
     pub common: CommonArgs,
     #[command(flatten)]
     pub interval: IntervalArgs,
+    #[command(flatten)]
+    pub task: TaskHistArgs,
+}
+
+/// The options runqlat and cpudist share: units, per-process or per-thread
+/// histograms, and a process filter.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TaskHistArgs {
     /// Millisecond histogram.
     #[arg(short = 'm', long)]
     pub milliseconds: bool,
@@ -39,6 +47,28 @@ pub struct Args {
     pub pid: Option<u32>,
 }
 
+impl TaskHistArgs {
+    /// Binds $unit_ns, $per_process, $per_thread and $pid.
+    pub(crate) fn bind(&self, p: &mut Params) {
+        p.set("unit_ns", unit_ns(self.milliseconds))
+            .set("per_process", self.pids)
+            .set("per_thread", self.threads)
+            .set("pid", self.pid.map_or(-1i64, i64::from));
+    }
+
+    /// The histograms, one section per process or thread when asked for.
+    pub(crate) fn render(&self, rows: &Rows, cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()> {
+        let key = if self.pids {
+            Some("pid")
+        } else if self.threads {
+            Some("tid")
+        } else {
+            None
+        };
+        print_task_hists(rows, cx, out, key, self.milliseconds)
+    }
+}
+
 impl Tool for Args {
     fn def(&self) -> &'static ToolDef {
         &DEF
@@ -50,20 +80,10 @@ impl Tool for Args {
         self.interval.interval.as_deref()
     }
     fn bind(&self, p: &mut Params) {
-        p.set("unit_ns", unit_ns(self.milliseconds))
-            .set("per_process", self.pids)
-            .set("per_thread", self.threads)
-            .set("pid", self.pid.map_or(-1i64, i64::from));
+        self.task.bind(p);
     }
     fn render(&self, rows: &Rows, cx: &RenderCx<'_>, out: &mut dyn Write) -> Result<()> {
-        let key = if self.pids {
-            Some("pid")
-        } else if self.threads {
-            Some("tid")
-        } else {
-            None
-        };
-        print_task_hists(rows, cx, out, key, self.milliseconds)
+        self.task.render(rows, cx, out)
     }
 }
 
