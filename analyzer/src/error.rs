@@ -24,6 +24,9 @@ pub enum Error {
     /// Arrow failed to format results.
     #[error("{}", one_line(&.0.to_string()))]
     Arrow(#[from] arrow::error::ArrowError),
+    /// Reading a Parquet segment directly failed.
+    #[error("{}", one_line(&.0.to_string()))]
+    Parquet(#[from] parquet::errors::ParquetError),
     /// Writing output failed (a closed pipe among others).
     #[error(transparent)]
     Io(#[from] std::io::Error),

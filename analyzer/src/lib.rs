@@ -10,6 +10,7 @@ pub mod diff;
 pub mod error;
 pub mod info;
 pub mod names;
+pub mod native;
 pub mod output;
 pub mod panic_guard;
 pub mod record;

@@ -35,6 +35,39 @@ impl Params {
         self.0.iter()
     }
 
+    fn get(&self, name: &str) -> Result<&ScalarValue> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::Usage(format!("parameter ${name} is not bound")))
+    }
+
+    /// An integer parameter, whatever integer type it was bound as.
+    pub fn int(&self, name: &str) -> Result<i128> {
+        match self.get(name)? {
+            ScalarValue::UInt64(Some(v)) => Ok(i128::from(*v)),
+            ScalarValue::Int64(Some(v)) => Ok(i128::from(*v)),
+            ScalarValue::UInt32(Some(v)) => Ok(i128::from(*v)),
+            ScalarValue::Int32(Some(v)) => Ok(i128::from(*v)),
+            other => Err(Error::Usage(format!("${name} = {other} is not an integer"))),
+        }
+    }
+
+    /// A non-negative integer parameter.
+    pub fn u64(&self, name: &str) -> Result<u64> {
+        u64::try_from(self.int(name)?)
+            .map_err(|_| Error::Usage(format!("${name} must not be negative")))
+    }
+
+    /// A boolean parameter.
+    pub fn bool(&self, name: &str) -> Result<bool> {
+        match self.get(name)? {
+            ScalarValue::Boolean(Some(v)) => Ok(*v),
+            other => Err(Error::Usage(format!("${name} = {other} is not a boolean"))),
+        }
+    }
+
     /// Parse `name=value` as given to `retrace sql --param`: integers (u64 when not
     /// negative), decimals,
     /// true/false, else a string.
@@ -97,11 +130,17 @@ pub struct Session {
     late_warnings: Vec<String>,
 }
 
+/// DataFusion's settings for retrace's queries; DATAFUSION_* environment variables
+/// (e.g. DATAFUSION_EXECUTION_BATCH_SIZE) override them, for experiments.
+fn session_config() -> Result<SessionConfig> {
+    let config = SessionConfig::from_env()?.with_information_schema(true);
+    Ok(config)
+}
+
 impl Session {
     /// Register the capture's tables and retrace's functions in a new session.
     pub async fn open(capture: Capture) -> Result<Session> {
-        let config = SessionConfig::new().with_information_schema(true);
-        let ctx = SessionContext::new_with_config(config);
+        let ctx = SessionContext::new_with_config(session_config()?);
         crate::udf::register(&ctx);
         capture.register(&ctx).await?;
         Ok(Session {
@@ -119,8 +158,7 @@ impl Session {
             .first()
             .map(|(_, c)| c.clone())
             .ok_or_else(|| Error::Usage("no capture given".into()))?;
-        let config = SessionConfig::new().with_information_schema(true);
-        let ctx = SessionContext::new_with_config(config);
+        let ctx = SessionContext::new_with_config(session_config()?);
         crate::udf::register(&ctx);
         crate::capture::register_many(&ctx, &captures).await?;
         Ok(Session {

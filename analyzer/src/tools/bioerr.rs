@@ -14,6 +14,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Every failed block I/O request: disk, operation, sector, size, errno, process",
     sql: include_str!("../../../queries/bioerr.sql"),
     tables: &["block_io"],
+    native: None,
 };
 
 /// Trace block I/O errors.

@@ -14,6 +14,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Random versus sequential block I/O per disk (%RND, %SEQ)",
     sql: include_str!("../../../queries/biopattern.sql"),
     tables: &["block_io"],
+    native: None,
 };
 
 /// Show block device I/O pattern: the share of random and sequential requests.

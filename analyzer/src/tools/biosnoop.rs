@@ -13,6 +13,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Every block I/O request: process, disk, operation, sector, size, latency",
     sql: include_str!("../../../queries/biosnoop.sql"),
     tables: &["block_io"],
+    native: None,
 };
 
 /// Trace block I/O: one line per request.

@@ -15,6 +15,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Block I/O sizes per process as log2 histograms of Kbytes",
     sql: include_str!("../../../queries/bitesize.sql"),
     tables: &["block_io"],
+    native: None,
 };
 
 /// Summarize block I/O size as a histogram per process.

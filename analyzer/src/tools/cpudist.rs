@@ -15,6 +15,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "On-CPU (or off-CPU, -O) time per run as a log2 histogram",
     sql: include_str!("../../../queries/cpudist.sql"),
     tables: &["sched_switch"],
+    native: Some(crate::native::sched::cpudist),
 };
 
 /// Summarize on-CPU time per task as a histogram.

@@ -17,6 +17,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "CPU time at each CPU frequency (time-weighted), over all CPUs or per CPU",
     sql: include_str!("../../../queries/cpufreq.sql"),
     tables: &["cpu_frequency"],
+    native: None,
 };
 
 /// Summarize time at each CPU frequency.

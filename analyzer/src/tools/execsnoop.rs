@@ -14,6 +14,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Every exec() of a new program: command, pid, parent, return value, arguments",
     sql: include_str!("../../../queries/execsnoop.sql"),
     tables: &["process_exec"],
+    native: None,
 };
 
 /// Trace exec() syscalls.

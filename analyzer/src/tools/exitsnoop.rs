@@ -15,6 +15,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Every process exit: age and exit code or signal",
     sql: include_str!("../../../queries/exitsnoop.sql"),
     tables: &["process_exit"],
+    native: None,
 };
 
 /// Trace process termination.

@@ -14,6 +14,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Time in hard interrupt handlers per handler: totals, counts, histograms",
     sql: include_str!("../../../queries/hardirqs.sql"),
     tables: &["hardirq"],
+    native: None,
 };
 
 /// Options hardirqs and softirqs share.

@@ -15,6 +15,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "I/O scheduler queue time (insert -> issue) as a log2 histogram per disk",
     sql: include_str!("../../../queries/iosched.sql"),
     tables: &["block_io"],
+    native: None,
 };
 
 /// Summarize the time block I/O spent queued in the OS before issue, per disk.

@@ -17,6 +17,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "LLC references, misses and hit% per process and CPU (hardware counters)",
     sql: include_str!("../../../queries/llcstat.sql"),
     tables: &["pmc"],
+    native: None,
 };
 
 /// Summarize cache references and misses by PID.

@@ -54,6 +54,9 @@ pub struct ToolDef {
     pub sql: &'static str,
     /// Tables the query reads (their sources must be in the capture).
     pub tables: &'static [&'static str],
+    /// The same rows computed without the query engine, where that is much faster
+    /// (see [`crate::native`]).
+    pub native: Option<crate::native::NativeFn>,
 }
 
 impl ToolDef {
@@ -253,7 +256,16 @@ pub async fn run(
     if common.show_sql {
         return show_sql(def, &params, out);
     }
-    let result = session.query(def.sql, &params).await?;
+    let result = match def.native.filter(|_| crate::native::enabled()) {
+        // Any failure of the native path (a damaged segment, an unusual capture) falls
+        // back to the query, which knows how to report or work around it.
+        Some(native) => match native(session.capture(), &params) {
+            Ok(result) => result,
+            Err(e) if crate::native::strict() => return Err(e),
+            Err(_) => session.query(def.sql, &params).await?,
+        },
+        None => session.query(def.sql, &params).await?,
+    };
     for w in session.take_late_warnings() {
         writeln!(err, "retrace: {w}")?;
     }

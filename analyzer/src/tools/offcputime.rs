@@ -20,6 +20,7 @@ pub static DEF: ToolDef = ToolDef {
         "user_symbols",
         "user_mappings",
     ],
+    native: None,
 };
 
 /// bcc offcputime's default minimum block time.

@@ -19,6 +19,7 @@ pub static DEF: ToolDef = ToolDef {
         "user_symbols",
         "user_mappings",
     ],
+    native: None,
 };
 
 /// CPU profile: sampled stacks and their counts.

@@ -16,6 +16,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Run-queue latency as a log2 histogram (per process, per thread)",
     sql: include_str!("../../../queries/runqlat.sql"),
     tables: &["sched_switch", "sched_wakeup"],
+    native: Some(crate::native::sched::runqlat),
 };
 
 /// Summarize run queue (scheduler) latency as a histogram.

@@ -18,6 +18,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Run-queue length of sampled CPUs as a linear histogram, or occupancy (-O)",
     sql: include_str!("../../../queries/runqlen.sql"),
     tables: &["profile"],
+    native: None,
 };
 
 /// Summarize scheduler run queue length as a histogram.

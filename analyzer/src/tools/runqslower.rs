@@ -14,6 +14,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Every run-queue wait longer than a threshold (default 10 ms)",
     sql: include_str!("../../../queries/runqslower.sql"),
     tables: &["sched_switch", "sched_wakeup"],
+    native: Some(crate::native::sched::runqslower),
 };
 
 /// Trace high run queue latency.

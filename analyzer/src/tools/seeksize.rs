@@ -15,6 +15,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Seek distance (sectors) between consecutive requests of a disk, per process",
     sql: include_str!("../../../queries/seeksize.sql"),
     tables: &["block_io"],
+    native: None,
 };
 
 /// Summarize requested seek distances as a histogram per process.

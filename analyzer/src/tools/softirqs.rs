@@ -14,6 +14,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Time in soft interrupts per vector: totals, counts, histograms",
     sql: include_str!("../../../queries/softirqs.sql"),
     tables: &["softirq"],
+    native: None,
 };
 
 /// Summarize soft irq event time.

@@ -17,6 +17,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Top system calls (or processes) by count, with total time (-L)",
     sql: include_str!("../../../queries/syscount.sql"),
     tables: &["syscalls"],
+    native: None,
 };
 
 /// Summarize syscall counts and latencies.

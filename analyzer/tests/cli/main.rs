@@ -11,6 +11,7 @@ mod cli_errors;
 mod cpu_tools;
 mod diff;
 mod docs;
+mod native;
 mod proc_tools;
 mod render_snapshots;
 mod sql;
