@@ -60,6 +60,15 @@ impl Params {
             .map_err(|_| Error::Usage(format!("${name} must not be negative")))
     }
 
+    /// A string parameter.
+    pub fn string(&self, name: &str) -> Result<String> {
+        match self.get(name)? {
+            ScalarValue::Utf8(Some(v)) | ScalarValue::LargeUtf8(Some(v)) => Ok(v.clone()),
+            ScalarValue::Utf8View(Some(v)) => Ok(v.clone()),
+            other => Err(Error::Usage(format!("${name} = {other} is not a string"))),
+        }
+    }
+
     /// A boolean parameter.
     pub fn bool(&self, name: &str) -> Result<bool> {
         match self.get(name)? {

@@ -1,10 +1,13 @@
 //! Tools computed without the query engine where the engine is slow at their shape of
-//! query. Each native tool returns exactly the rows of its `queries/<tool>.sql` for
+//! query: the scheduler tools that pair each thread's events (`sched`: runqlat,
+//! cpudist, runqslower) and the block histograms (`block`: biolatency, bitesize),
+//! whose whole work is one pass over a few columns. Each native tool returns exactly the rows of its `queries/<tool>.sql` for
 //! the same parameters (tests compare both on the fixtures), so `--show-sql` and
 //! `retrace sql` stay the reference, and DuckDB or any engine can check the numbers.
 //! Set `RETRACE_NATIVE=0` to run the SQL instead; `RETRACE_NATIVE=1` makes a failure
 //! of the native path an error instead of a quiet fallback to the SQL (for tests).
 
+pub mod block;
 mod read;
 pub mod sched;
 

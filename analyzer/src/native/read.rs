@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use arrow::array::{Array, AsArray, RecordBatch, UInt32Array};
 use arrow::compute::{cast, take};
-use arrow::datatypes::{ArrowPrimitiveType, DataType, Field, Schema};
+use arrow::datatypes::{ArrowPrimitiveType, DataType, Field, Int32Type, Schema};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
@@ -82,11 +82,88 @@ impl Columns {
         Ok(out)
     }
 
+    /// A numeric column that may hold nulls: the values (0 where null) and whether
+    /// each is valid.
+    pub fn primitive_nullable<T: ArrowPrimitiveType>(
+        &self,
+        name: &str,
+    ) -> Result<(Vec<T::Native>, Vec<bool>)> {
+        let i = self.index(name)?;
+        let (mut vals, mut valid) = (Vec::with_capacity(self.rows()), Vec::new());
+        for b in &self.batches {
+            let arr = b
+                .column(i)
+                .as_primitive_opt::<T>()
+                .ok_or_else(|| Error::Usage(format!("column {name}: unexpected type")))?;
+            vals.extend_from_slice(arr.values());
+            match arr.nulls() {
+                Some(n) => valid.extend(n.iter()),
+                None => valid.extend(std::iter::repeat_n(true, arr.len())),
+            }
+        }
+        Ok((vals, valid))
+    }
+
+    /// A string column as ids of `names` (u32::MAX for null): each batch's dictionary
+    /// is mapped once through `names`, then every row is one index.
+    pub fn string_ids(&self, name: &str, names: &mut Interner) -> Result<Vec<u32>> {
+        let i = self.index(name)?;
+        let mut out = Vec::with_capacity(self.rows());
+        for b in &self.batches {
+            let col = b.column(i);
+            let Some(dict) = col.as_dictionary_opt::<Int32Type>() else {
+                return Err(Error::Usage(format!("column {name} is not a dictionary")));
+            };
+            let values = cast(dict.values(), &DataType::Utf8)?;
+            let values = values.as_string::<i32>();
+            let map: Vec<u32> = values
+                .iter()
+                .map(|v| v.map_or(u32::MAX, |v| names.id(v)))
+                .collect();
+            let keys = dict.keys();
+            match keys.nulls() {
+                None => out.extend(keys.values().iter().map(|k| map[*k as usize])),
+                Some(n) => out.extend(keys.values().iter().zip(n.iter()).map(|(k, ok)| {
+                    if ok {
+                        map[*k as usize]
+                    } else {
+                        u32::MAX
+                    }
+                })),
+            }
+        }
+        Ok(out)
+    }
+
     fn index(&self, name: &str) -> Result<usize> {
         self.names
             .iter()
             .position(|n| n == name)
             .ok_or_else(|| Error::Usage(format!("column {name} was not read")))
+    }
+}
+
+/// Distinct strings and their ids.
+#[derive(Default)]
+pub struct Interner {
+    ids: std::collections::HashMap<String, u32>,
+    pub names: Vec<String>,
+}
+
+impl Interner {
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(s.to_string(), id);
+        self.names.push(s.to_string());
+        id
+    }
+
+    /// The id of `s` if it was seen.
+    pub fn find(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
     }
 }
 

@@ -16,7 +16,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Block I/O latency as a log2 histogram (per disk, per flags, with queue time)",
     sql: include_str!("../../../queries/biolatency.sql"),
     tables: &["block_io"],
-    native: None,
+    native: Some(crate::native::block::biolatency),
 };
 
 /// Summarize block device I/O latency as a histogram.

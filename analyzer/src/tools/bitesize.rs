@@ -15,7 +15,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Block I/O sizes per process as log2 histograms of Kbytes",
     sql: include_str!("../../../queries/bitesize.sql"),
     tables: &["block_io"],
-    native: None,
+    native: Some(crate::native::block::bitesize),
 };
 
 /// Summarize block I/O size as a histogram per process.

@@ -1,4 +1,5 @@
-//! The native runqlat, cpudist and runqslower (analyzer/src/native) must return exactly
+//! The native tools (analyzer/src/native: runqlat, cpudist, runqslower, biolatency,
+//! bitesize) must return exactly
 //! the rows of their SQL: each is run both ways (RETRACE_NATIVE=1 makes a native
 //! failure an error instead of a fallback, RETRACE_NATIVE=0 runs the SQL) over the
 //! same options, in text, CSV and JSON.
@@ -28,7 +29,22 @@ fn run(native: &str, args: &[&str]) -> (bool, String, String) {
     )
 }
 
-/// Options of the three tools, each run in every output format.
+/// Options of the block tools, each run in every output format.
+const BLOCK_CASES: &[&[&str]] = &[
+    &["biolatency"],
+    &["biolatency", "-D"],
+    &["biolatency", "-F"],
+    &["biolatency", "-Q", "-D", "-F", "-m"],
+    &["biolatency", "--interval", "1"],
+    &["biolatency", "-d", "vda"],
+    &["biolatency", "-d", "nosuch"],
+    &["bitesize"],
+    &["bitesize", "-c", "dd"],
+    &["bitesize", "-d", "vda"],
+    &["bitesize", "--interval", "1", "--since", "1"],
+];
+
+/// Options of the scheduler tools, each run in every output format.
 const CASES: &[&[&str]] = &[
     &["runqlat"],
     &["runqlat", "-m"],
@@ -50,13 +66,13 @@ const CASES: &[&[&str]] = &[
 ];
 
 /// `capture` gives, natively, what `expected` gives through the SQL.
-fn assert_native_matches(capture: &Path, expected: &Path) {
+fn assert_native_matches(capture: &Path, expected: &Path, cases: &[&[&str]], min_nonempty: usize) {
     let (cap, exp) = (
         capture.to_string_lossy().into_owned(),
         expected.to_string_lossy().into_owned(),
     );
     let mut nonempty = 0;
-    for case in CASES {
+    for case in cases {
         for format in [None, Some("--csv"), Some("--json")] {
             let with = |c: &str| {
                 let mut a: Vec<&str> = vec![case[0], c];
@@ -87,13 +103,18 @@ fn assert_native_matches(capture: &Path, expected: &Path) {
         }
     }
     // Most cases have rows: the comparison is not between two empty outputs.
-    assert!(nonempty >= 40, "only {nonempty} outputs had rows");
+    assert!(nonempty >= min_nonempty, "only {nonempty} outputs had rows");
 }
 
 #[test]
 fn native_sched_tools_return_exactly_the_rows_of_their_sql() {
     let cpu = fixture().join("../cpu");
-    assert_native_matches(&cpu, &cpu);
+    assert_native_matches(&cpu, &cpu, CASES, 40);
+}
+
+#[test]
+fn native_block_tools_return_exactly_the_rows_of_their_sql() {
+    assert_native_matches(&fixture(), &fixture(), BLOCK_CASES, 20);
 }
 
 /// Rewrite a table of a copied capture with its rows in reverse order.
@@ -124,5 +145,5 @@ fn native_sched_tools_sort_events_that_were_not_written_in_time_order() {
     let tmp = copy_capture(&cpu);
     reverse_table(tmp.path(), "sched_switch");
     reverse_table(tmp.path(), "sched_wakeup");
-    assert_native_matches(tmp.path(), &cpu);
+    assert_native_matches(tmp.path(), &cpu, CASES, 40);
 }
