@@ -6,7 +6,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 need=""
-for pkg in clang llvm libelf-dev zlib1g-dev pkg-config make gcc fio bpftrace python3 util-linux; do
+# linux-perf, bpftool and python3-pip: the benchmark harness (bench/), whose smoke run is
+# part of the tests.
+for pkg in clang llvm libelf-dev zlib1g-dev pkg-config make gcc fio bpftrace python3 util-linux \
+    linux-perf bpftool python3-pip; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then
@@ -18,6 +21,14 @@ if [ -n "$need" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq $need >/dev/null
+fi
+
+# DuckDB (Python), the engine bench/analyzer.py compares retrace with: a dev-only tool,
+# never a dependency of retrace.
+if ! python3 -c "import duckdb" 2>/dev/null; then
+    echo "setup: installing the duckdb Python package (for bench/)" >&2
+    python3 -m pip install -q duckdb 2>/dev/null ||
+        python3 -m pip install -q --break-system-packages duckdb
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

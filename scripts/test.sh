@@ -1,6 +1,7 @@
 #!/bin/sh
 # The README's second command: set up, then run every check CI runs: format,
-# lints, the analyzer's dependency boundary, and the whole test suite (the BPF
+# lints, the analyzer's dependency boundary, the whole test suite and a smoke run of
+# the benchmark harness (the BPF
 # end-to-end tests record for real when run as root; with RETRACE_REQUIRE_BPF=1
 # they fail instead of skipping when BPF is unavailable).
 set -eu
@@ -22,3 +23,6 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "test: cargo test" >&2
 cargo test --workspace --all-targets
+
+echo "test: smoke run of the benchmark harness (bench/smoke.sh)" >&2
+bench/smoke.sh

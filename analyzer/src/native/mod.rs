@@ -1,7 +1,9 @@
 //! Tools computed without the query engine where the engine is slow at their shape of
 //! query: the scheduler tools that pair each thread's events (`sched`: runqlat,
-//! cpudist, runqslower) and the block histograms (`block`: biolatency, bitesize),
-//! whose whole work is one pass over a few columns. Each native tool returns exactly the rows of its `queries/<tool>.sql` for
+//! cpudist, runqslower) and the block tools whose whole work is one pass over a few
+//! columns (`block`: biolatency, bitesize, biotop).
+//!
+//! Each native tool returns exactly the rows of its `queries/<tool>.sql` for
 //! the same parameters (tests compare both on the fixtures), so `--show-sql` and
 //! `retrace sql` stay the reference, and DuckDB or any engine can check the numbers.
 //! Set `RETRACE_NATIVE=0` to run the SQL instead; `RETRACE_NATIVE=1` makes a failure

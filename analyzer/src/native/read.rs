@@ -6,7 +6,7 @@ use std::fs::File;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use arrow::array::{Array, AsArray, RecordBatch, UInt32Array};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt32Array};
 use arrow::compute::{cast, take};
 use arrow::datatypes::{ArrowPrimitiveType, DataType, Field, Int32Type, Schema};
 use parquet::arrow::arrow_reader::{
@@ -82,59 +82,6 @@ impl Columns {
         Ok(out)
     }
 
-    /// A numeric column that may hold nulls: the values (0 where null) and whether
-    /// each is valid.
-    pub fn primitive_nullable<T: ArrowPrimitiveType>(
-        &self,
-        name: &str,
-    ) -> Result<(Vec<T::Native>, Vec<bool>)> {
-        let i = self.index(name)?;
-        let (mut vals, mut valid) = (Vec::with_capacity(self.rows()), Vec::new());
-        for b in &self.batches {
-            let arr = b
-                .column(i)
-                .as_primitive_opt::<T>()
-                .ok_or_else(|| Error::Usage(format!("column {name}: unexpected type")))?;
-            vals.extend_from_slice(arr.values());
-            match arr.nulls() {
-                Some(n) => valid.extend(n.iter()),
-                None => valid.extend(std::iter::repeat_n(true, arr.len())),
-            }
-        }
-        Ok((vals, valid))
-    }
-
-    /// A string column as ids of `names` (u32::MAX for null): each batch's dictionary
-    /// is mapped once through `names`, then every row is one index.
-    pub fn string_ids(&self, name: &str, names: &mut Interner) -> Result<Vec<u32>> {
-        let i = self.index(name)?;
-        let mut out = Vec::with_capacity(self.rows());
-        for b in &self.batches {
-            let col = b.column(i);
-            let Some(dict) = col.as_dictionary_opt::<Int32Type>() else {
-                return Err(Error::Usage(format!("column {name} is not a dictionary")));
-            };
-            let values = cast(dict.values(), &DataType::Utf8)?;
-            let values = values.as_string::<i32>();
-            let map: Vec<u32> = values
-                .iter()
-                .map(|v| v.map_or(u32::MAX, |v| names.id(v)))
-                .collect();
-            let keys = dict.keys();
-            match keys.nulls() {
-                None => out.extend(keys.values().iter().map(|k| map[*k as usize])),
-                Some(n) => out.extend(keys.values().iter().zip(n.iter()).map(|(k, ok)| {
-                    if ok {
-                        map[*k as usize]
-                    } else {
-                        u32::MAX
-                    }
-                })),
-            }
-        }
-        Ok(out)
-    }
-
     fn index(&self, name: &str) -> Result<usize> {
         self.names
             .iter()
@@ -174,10 +121,10 @@ struct Task {
     row_group: usize,
 }
 
-/// Read `names` of `table` in `capture`, skipping row groups whose smallest time is at
-/// or past `end_ns`. String columns come back as dictionaries (the files store them
-/// so), which keeps reading them cheap.
-pub fn read(capture: &Capture, table: &Table, names: &[&str], end_ns: u64) -> Result<Columns> {
+/// The row groups of `table` to read: all but those whose smallest time is at or past
+/// `end_ns`. String columns will come back as dictionaries (the files store them so),
+/// which keeps reading them cheap.
+fn plan(capture: &Capture, table: &Table, end_ns: u64) -> Result<Vec<Task>> {
     let mut tasks = Vec::new();
     for seg in capture.segments(table) {
         let file = File::open(&seg.path)?;
@@ -225,10 +172,63 @@ pub fn read(capture: &Capture, table: &Table, names: &[&str], end_ns: u64) -> Re
             });
         }
     }
+    Ok(tasks)
+}
+
+/// Read `names` of `table` in `capture` whole, in file order, skipping row groups whose
+/// smallest time is at or past `end_ns`.
+pub fn read(capture: &Capture, table: &Table, names: &[&str], end_ns: u64) -> Result<Columns> {
+    let tasks = plan(capture, table, end_ns)?;
     let batches = run_tasks(&tasks, names)?;
     Ok(Columns {
         names: names.iter().map(|s| s.to_string()).collect(),
         batches,
+    })
+}
+
+/// Batches of this size stay in the cache while a tool goes through them.
+const STREAM_BATCH_ROWS: usize = 64 * 1024;
+
+/// Stream `names` of `table` through `f`, on all cores, without keeping the rows: each
+/// core folds the batches it decodes into its own accumulator (made by `init`), and the
+/// accumulators come back for the caller to merge. Columns are in `names` order.
+pub fn map_batches<A: Send>(
+    capture: &Capture,
+    table: &Table,
+    names: &[&str],
+    end_ns: u64,
+    init: impl Fn() -> A + Sync,
+    f: impl Fn(&mut A, &RecordBatch) -> Result<()> + Sync,
+) -> Result<Vec<A>> {
+    let tasks = plan(capture, table, end_ns)?;
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(tasks.len().max(1));
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (tasks, next, init, f) = (&tasks, &next, &init, &f);
+                s.spawn(move || -> Result<A> {
+                    let mut acc = init();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(task) = tasks.get(i) else { break };
+                        for batch in decode(task, names, STREAM_BATCH_ROWS)? {
+                            f(&mut acc, &batch?)?;
+                        }
+                    }
+                    Ok(acc)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Usage("a reader thread panicked".into())))
+            })
+            .collect()
     })
 }
 
@@ -258,18 +258,25 @@ fn run_tasks(tasks: &[Task], names: &[&str]) -> Result<Vec<RecordBatch>> {
 }
 
 fn read_task(task: &Task, names: &[&str]) -> Result<Vec<RecordBatch>> {
+    let rows = task.meta.metadata().row_group(task.row_group).num_rows() as usize;
+    decode(task, names, rows.max(1))?.collect()
+}
+
+/// The batches of one row group, with the columns in `names` order.
+fn decode<'a>(
+    task: &Task,
+    names: &'a [&'a str],
+    batch_rows: usize,
+) -> Result<impl Iterator<Item = Result<RecordBatch>> + 'a> {
     let file = File::open(&task.path)?;
     let descr = task.meta.metadata().file_metadata().schema_descr_ptr();
     let mask = ProjectionMask::columns(&descr, names.iter().copied());
-    let rows = task.meta.metadata().row_group(task.row_group).num_rows() as usize;
     let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, task.meta.clone())
         .with_projection(mask)
         .with_row_groups(vec![task.row_group])
-        .with_batch_size(rows.max(1))
+        .with_batch_size(batch_rows)
         .build()?;
-    let mut out = Vec::new();
-    for b in reader {
-        // Columns in the order asked for, whatever the file's order.
+    Ok(reader.map(move |b| {
         let b = b?;
         let schema = b.schema();
         let cols = names
@@ -285,7 +292,41 @@ fn read_task(task: &Task, names: &[&str]) -> Result<Vec<RecordBatch>> {
             .iter()
             .map(|n| schema.field_with_name(n).cloned())
             .collect::<std::result::Result<_, _>>()?;
-        out.push(RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?);
+        Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?)
+    }))
+}
+
+/// A non-null numeric column of one batch as a slice.
+pub fn values<T: ArrowPrimitiveType>(col: &ArrayRef) -> Result<&[T::Native]> {
+    let arr = col
+        .as_primitive_opt::<T>()
+        .ok_or_else(|| Error::Usage("unexpected column type".into()))?;
+    if arr.null_count() > 0 {
+        return Err(Error::Usage("unexpected nulls".into()));
     }
-    Ok(out)
+    Ok(arr.values())
+}
+
+/// A string column of one batch as ids (u32::MAX for null): `id` is asked once per
+/// distinct value of the batch's dictionary, then every row is one index.
+pub fn dict_ids(col: &ArrayRef, mut id: impl FnMut(&str) -> u32) -> Result<Vec<u32>> {
+    let Some(dict) = col.as_dictionary_opt::<Int32Type>() else {
+        return Err(Error::Usage("a string column is not a dictionary".into()));
+    };
+    let values = cast(dict.values(), &DataType::Utf8)?;
+    let map: Vec<u32> = values
+        .as_string::<i32>()
+        .iter()
+        .map(|v| v.map_or(u32::MAX, &mut id))
+        .collect();
+    let keys = dict.keys();
+    Ok(match keys.nulls() {
+        None => keys.values().iter().map(|k| map[*k as usize]).collect(),
+        Some(n) => keys
+            .values()
+            .iter()
+            .zip(n.iter())
+            .map(|(k, ok)| if ok { map[*k as usize] } else { u32::MAX })
+            .collect(),
+    })
 }

@@ -600,7 +600,7 @@ pub fn runqslower(capture: &Capture, p: &Params) -> Result<QueryResult> {
         Vec::new,
     );
     let mut slow: Vec<Slow> = parts.into_iter().flatten().collect();
-    slow.sort_by_key(|s| (s.0, sw.cpu[s.2 as usize]));
+    slow.sort_unstable_by_key(|s| (s.0, sw.cpu[s.2 as usize], s.3));
     let rows: Vec<u32> = slow.iter().map(|s| s.2).collect();
     let (comm, prev_comm) = if rows.is_empty() {
         (Vec::new(), Vec::new())

@@ -14,7 +14,7 @@ pub static DEF: ToolDef = ToolDef {
     about: "Top processes by block I/O: count, Kbytes and average latency per disk",
     sql: include_str!("../../../queries/biotop.sql"),
     tables: &["block_io"],
-    native: None,
+    native: Some(crate::native::block::biotop),
 };
 
 /// Block I/O top: processes ranked by bytes transferred.

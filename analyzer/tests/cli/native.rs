@@ -1,5 +1,5 @@
 //! The native tools (analyzer/src/native: runqlat, cpudist, runqslower, biolatency,
-//! bitesize) must return exactly
+//! bitesize, biotop) must return exactly
 //! the rows of their SQL: each is run both ways (RETRACE_NATIVE=1 makes a native
 //! failure an error instead of a fallback, RETRACE_NATIVE=0 runs the SQL) over the
 //! same options, in text, CSV and JSON.
@@ -42,6 +42,10 @@ const BLOCK_CASES: &[&[&str]] = &[
     &["bitesize", "-c", "dd"],
     &["bitesize", "-d", "vda"],
     &["bitesize", "--interval", "1", "--since", "1"],
+    &["biotop"],
+    &["biotop", "-r", "3"],
+    &["biotop", "--interval", "1"],
+    &["biotop", "--since", "1", "-r", "1"],
 ];
 
 /// Options of the scheduler tools, each run in every output format.
