@@ -4,6 +4,7 @@
 //! as `queries/{biolatency,bitesize,biotop}.sql` (a test runs both and compares).
 
 use std::collections::{BTreeMap, HashMap};
+
 use std::sync::Arc;
 
 use arrow::array::{
@@ -35,32 +36,37 @@ fn col<'a>(b: &'a RecordBatch, names: &[&str], name: &str) -> Result<&'a ArrayRe
         .ok_or_else(|| Error::Usage(format!("column {name} was not read")))
 }
 
+type HistKey = (u64, u32, u32);
+
 /// Log2 histograms per (interval, key 1, key 2); keys are interned ids or NONE.
 #[derive(Default)]
 struct KeyedHists {
-    slots: HashMap<(u64, u32, u32), [u64; 64]>,
-    /// The key being counted and its slots: neighbouring rows mostly share a key.
-    cur: Option<((u64, u32, u32), [u64; 64])>,
+    index: foldhash::HashMap<HistKey, usize>,
+    keys: Vec<HistKey>,
+    counts: Vec<[u64; 64]>,
+    /// The last key and its index: neighbouring rows often share a key.
+    last: Option<(HistKey, usize)>,
 }
 
 impl KeyedHists {
-    fn add(&mut self, k: (u64, u32, u32), slot: usize) {
-        if self.cur.as_ref().is_none_or(|c| c.0 != k) {
-            self.flush();
-            self.cur = Some((k, [0; 64]));
-        }
-        if let Some(c) = &mut self.cur {
-            c.1[slot] += 1;
-        }
-    }
-
-    fn flush(&mut self) {
-        if let Some((k, counts)) = self.cur.take() {
-            let e = self.slots.entry(k).or_insert([0; 64]);
-            for (a, b) in e.iter_mut().zip(counts) {
-                *a += b;
+    fn add(&mut self, k: HistKey, slot: usize) {
+        let i = match self.last {
+            Some((lk, li)) if lk == k => li,
+            _ => {
+                let i = match self.index.get(&k) {
+                    Some(i) => *i,
+                    None => {
+                        self.index.insert(k, self.keys.len());
+                        self.keys.push(k);
+                        self.counts.push([0; 64]);
+                        self.keys.len() - 1
+                    }
+                };
+                self.last = Some((k, i));
+                i
             }
-        }
+        };
+        self.counts[i][slot] += 1;
     }
 }
 
@@ -78,9 +84,8 @@ fn name(names: &Interner, id: u32) -> Name {
 /// Histograms of several cores, merged by name and ordered by interval, key 1, key 2.
 type Merged = BTreeMap<(u64, Name, Name), [u64; 64]>;
 
-fn merge_into(all: &mut Merged, mut h: KeyedHists, names1: &Interner, names2: &Interner) {
-    h.flush();
-    for ((interval, a, b), counts) in h.slots {
+fn merge_into(all: &mut Merged, h: KeyedHists, names1: &Interner, names2: &Interner) {
+    for ((interval, a, b), counts) in h.keys.into_iter().zip(h.counts) {
         let e = all
             .entry((interval, name(names1, a), name(names2, b)))
             .or_insert([0; 64]);
@@ -331,7 +336,7 @@ type TopKey = (u64, u32, u32, bool, u32, u32, u32);
 struct BioTop {
     comms: Interner,
     disks: Interner,
-    groups: HashMap<TopKey, Top>,
+    groups: foldhash::HashMap<TopKey, Top>,
 }
 
 /// `queries/biotop.sql`.

@@ -49,6 +49,22 @@ impl Columns {
         Ok(out)
     }
 
+    /// Keep only the columns `keep` (the others were copied out), to free their memory.
+    pub fn retain(&mut self, keep: &[&str]) -> Result<()> {
+        let idx: Vec<usize> = self
+            .names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| keep.contains(&n.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        for b in &mut self.batches {
+            *b = b.project(&idx)?;
+        }
+        self.names = idx.iter().map(|i| self.names[*i].clone()).collect();
+        Ok(())
+    }
+
     /// A string column at some rows (indexes over all batches, in order): only the
     /// batches holding them are touched.
     pub fn strings_at(&self, name: &str, rows: &[u32]) -> Result<Vec<Option<String>>> {

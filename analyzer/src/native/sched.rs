@@ -195,7 +195,7 @@ impl Switches {
                 Ok(Vec::new())
             }
         };
-        Ok(Switches {
+        let mut sw = Switches {
             ts: cols.primitive::<UInt64Type>("ts_ns")?,
             prev_tid: u32s("prev_tid")?,
             next_tid: u32s("next_tid")?,
@@ -204,7 +204,10 @@ impl Switches {
             prev_pid: u32s("prev_pid")?,
             next_pid: u32s("next_pid")?,
             cols,
-        })
+        };
+        // Only the strings are read from the batches from now on.
+        sw.cols.retain(&["prev_comm", "next_comm"])?;
+        Ok(sw)
     }
 
     /// Strings of `column` at `rows`.
