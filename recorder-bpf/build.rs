@@ -25,6 +25,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", src.display());
     }
     for header in [
+        "batch.bpf.h",
         "retrace.h",
         "ring.bpf.h",
         "stacks.bpf.h",

@@ -46,6 +46,8 @@ unsafe impl plain::Plain for disk::types::rt_block_io {}
 unsafe impl plain::Plain for proc::types::rt_exec {}
 unsafe impl plain::Plain for proc::types::rt_fork {}
 unsafe impl plain::Plain for proc::types::rt_exit {}
+unsafe impl plain::Plain for sched::types::rt_batch {}
+unsafe impl plain::Plain for sched::types::rt_batch_head {}
 unsafe impl plain::Plain for sched::types::rt_sched_switch {}
 unsafe impl plain::Plain for sched::types::rt_sched_wakeup {}
 unsafe impl plain::Plain for offcpu::types::rt_offcpu {}

@@ -50,18 +50,19 @@ row_builders!(SwitchRows {
 });
 
 impl SwitchRows {
-    pub fn push(&mut self, r: &sched::rt_sched_switch) {
+    /// A switch recorded on `cpu` (from its batch).
+    pub fn push(&mut self, r: &sched::rt_sched_switch, cpu: u32) {
         self.ts.append_value(r.ts);
-        self.cpu.append_value(r.cpu);
+        self.cpu.append_value(cpu);
         self.prev_tid.append_value(r.prev_tid);
         self.prev_pid.append_value(r.prev_pid);
         self.prev_comm.append_value(c_str(&r.prev_comm));
-        self.prev_prio.append_value(r.prev_prio);
+        self.prev_prio.append_value(r.prev_prio.into());
         self.prev_state.append_value(r.prev_state);
         self.next_tid.append_value(r.next_tid);
         self.next_pid.append_value(r.next_pid);
         self.next_comm.append_value(c_str(&r.next_comm));
-        self.next_prio.append_value(r.next_prio);
+        self.next_prio.append_value(r.next_prio.into());
         self.rows += 1;
     }
 }
@@ -80,14 +81,15 @@ row_builders!(WakeupRows {
 });
 
 impl WakeupRows {
-    pub fn push(&mut self, r: &sched::rt_sched_wakeup) {
+    /// A wakeup recorded on `cpu` (from its batch).
+    pub fn push(&mut self, r: &sched::rt_sched_wakeup, cpu: u32) {
         self.ts.append_value(r.ts);
-        self.cpu.append_value(r.cpu);
+        self.cpu.append_value(cpu);
         self.target_cpu.append_value(r.target_cpu);
         self.tid.append_value(r.tid);
         self.pid.append_value(r.pid);
         self.comm.append_value(c_str(&r.comm));
-        self.prio.append_value(r.prio);
+        self.prio.append_value(r.prio.into());
         self.waker_tid.append_value(r.waker_tid);
         self.waker_pid.append_value(r.waker_pid);
         self.new.append_value(r.is_new != 0);

@@ -293,8 +293,8 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         let count = counts[*i].clone();
         let src = *i;
         builder.add(ring, move |data: &[u8]| {
-            rows.borrow_mut().push_record(src, data);
-            count.set(count.get() + 1);
+            let n = rows.borrow_mut().push_record(src, data);
+            count.set(count.get() + n);
             0
         })?;
     }
@@ -345,6 +345,12 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         }
         let mut msgs: Vec<Msg> = due.into_iter().map(|(t, b)| Msg::Batch(t, b)).collect();
         let wanted = cfg.snapshots.load(Ordering::SeqCst);
+        if flush || wanted > snapshots_taken {
+            // Batches held in the kernel arrive at the next drains.
+            for r in &mut running {
+                r.object.request_flush();
+            }
+        }
         if wanted > snapshots_taken {
             snapshots_taken = wanted;
             msgs.extend(
@@ -410,6 +416,19 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
             quiet_rounds += 1;
         }
         std::thread::sleep(Duration::from_millis(5));
+    }
+    // Then what the programs still held back in their per-CPU batches.
+    for r in &running {
+        match r.object.held_batches() {
+            Ok(held) => {
+                let mut rows = rows.borrow_mut();
+                for b in held {
+                    rows.push_batch(b.rec_kind, b.cpu, &b.data);
+                }
+            }
+            Err(e) if result.is_ok() => result = Err(e.context(format!("source {}", r.name))),
+            Err(_) => {}
+        }
     }
     let final_lost = lost_of(&running);
     let malformed = rows.borrow().malformed;

@@ -9,7 +9,7 @@ use arrow::array::{
     ArrayRef, BooleanBuilder, Int32Builder, ListBuilder, RecordBatch, StringBuilder, UInt32Builder,
     UInt64Builder,
 };
-use retrace_recorder_bpf::{disk::types::rt_block_io, proc::types};
+use retrace_recorder_bpf::{disk::types::rt_block_io, proc::types, sched::types as sched};
 use retrace_schema::tables::{
     Table, BLOCK_IO, CPU_FREQUENCY, HARDIRQ, OFFCPU, PMC, PROCESS_EXEC, PROCESS_EXIT, PROCESS_FORK,
     PROFILE, SCHED_SWITCH, SCHED_WAKEUP, SOFTIRQ, STACKS, SYSCALLS, USER_MAPPINGS,
@@ -325,6 +325,15 @@ fn read<T: plain::Plain + Default + Copy>(data: &[u8]) -> Option<T> {
     Some(v)
 }
 
+/// Bytes of one record of a kind that travels in batches (0 if none does).
+fn batch_record_size(rec_kind: u32) -> usize {
+    match rec_kind {
+        5 => std::mem::size_of::<sched::rt_sched_switch>(),
+        6 => std::mem::size_of::<sched::rt_sched_wakeup>(),
+        _ => 0,
+    }
+}
+
 fn batch(table: &'static Table, cols: Vec<ArrayRef>) -> (&'static Table, RecordBatch) {
     let b = RecordBatch::try_new(table.schema(), cols).expect("builders match the table schema");
     (table, b)
@@ -346,14 +355,15 @@ impl Rows {
     }
 
     /// Decode one ring-buffer record (its first u32 says which kind) of the
-    /// source with index `src`.
-    pub fn push_record(&mut self, src: usize, data: &[u8]) {
+    /// source with index `src`. Returns the number of rows it held: a batch
+    /// (kind 14, `struct rt_batch`) holds many.
+    pub fn push_record(&mut self, src: usize, data: &[u8]) -> u64 {
         let Some(kind) = data
             .get(..4)
             .map(|k| u32::from_ne_bytes(k.try_into().unwrap()))
         else {
             self.malformed += 1;
-            return;
+            return 0;
         };
         let ok = match kind {
             1 => read::<rt_block_io>(data).map(|r| self.block_io.push(&r)),
@@ -365,8 +375,6 @@ impl Rows {
             }
             3 => read::<types::rt_fork>(data).map(|r| self.fork.push(&r)),
             4 => read::<types::rt_exit>(data).map(|r| self.exit.push(&r)),
-            5 => plain::from_bytes(data).ok().map(|r| self.switch.push(r)),
-            6 => plain::from_bytes(data).ok().map(|r| self.wakeup.push(r)),
             7 => plain::from_bytes(data)
                 .ok()
                 .map(|r| self.offcpu.push(r, src, &mut self.stacks)),
@@ -378,12 +386,56 @@ impl Rows {
             13 => plain::from_bytes(data)
                 .ok()
                 .map(|r| self.pmc.push(r, &self.pmc_counters)),
+            14 => return self.push_batch_record(data),
             _ => None,
         };
         match ok {
-            Some(()) => self.events += 1,
-            None => self.malformed += 1,
+            Some(()) => {
+                self.events += 1;
+                1
+            }
+            None => {
+                self.malformed += 1;
+                0
+            }
         }
+    }
+
+    /// A ring record of kind 14: a `struct rt_batch` header, then its records.
+    fn push_batch_record(&mut self, data: &[u8]) -> u64 {
+        let Some(h) = read::<sched::rt_batch>(data) else {
+            self.malformed += 1;
+            return 0;
+        };
+        let head = std::mem::size_of::<sched::rt_batch>();
+        let len = h.count as usize * batch_record_size(h.rec_kind);
+        match data[head..].get(..len) {
+            Some(body) => self.push_batch(h.rec_kind, h.cpu, body),
+            None => {
+                self.malformed += 1;
+                0
+            }
+        }
+    }
+
+    /// Decode the records of a batch: `data` holds records of `rec_kind`, back to
+    /// back, all recorded on `cpu`. Returns the number of rows.
+    pub fn push_batch(&mut self, rec_kind: u32, cpu: u32, data: &[u8]) -> u64 {
+        let size = batch_record_size(rec_kind);
+        if size == 0 || !data.len().is_multiple_of(size) {
+            self.malformed += 1;
+            return 0;
+        }
+        for rec in data.chunks_exact(size) {
+            // Copied out: a batch read back from a map is not 8-byte aligned.
+            match rec_kind {
+                5 => self.switch.push(&read(rec).expect("sized"), cpu),
+                _ => self.wakeup.push(&read(rec).expect("sized"), cpu),
+            }
+        }
+        let n = (data.len() / size) as u64;
+        self.events += n;
+        n
     }
 
     /// Batches of the tables that reached the batch size.
@@ -451,5 +503,125 @@ impl Rows {
             out.push(batch(&USER_MAPPINGS, cols));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{AsArray, Int32Array, UInt32Array};
+
+    fn bytes<T: plain::Plain>(v: &T) -> &[u8] {
+        // SAFETY: Plain types have no padding invariants; any byte view is valid.
+        unsafe { plain::as_bytes(v) }
+    }
+
+    fn switch(ts: u64, prev_tid: u32, comm: &str) -> sched::rt_sched_switch {
+        let mut r = sched::rt_sched_switch {
+            ts,
+            prev_tid,
+            prev_prio: -1,
+            next_prio: 120,
+            ..Default::default()
+        };
+        for (d, s) in r.prev_comm.iter_mut().zip(comm.bytes()) {
+            *d = s as i8;
+        }
+        r
+    }
+
+    fn batch_record(rec_kind: u32, cpu: u32, recs: &[&[u8]]) -> Vec<u8> {
+        let h = sched::rt_batch {
+            kind: 14,
+            rec_kind,
+            cpu,
+            count: recs.len() as u32,
+        };
+        let mut out = bytes(&h).to_vec();
+        for r in recs {
+            out.extend_from_slice(r);
+        }
+        out
+    }
+
+    #[test]
+    fn a_batch_is_split_into_rows_of_its_cpu() {
+        let mut rows = Rows::new(Redact::default());
+        let (a, b) = (switch(10, 7, "alpha"), switch(20, 8, "beta"));
+        let rec = batch_record(5, 3, &[bytes(&a), bytes(&b)]);
+        assert_eq!(rows.push_record(0, &rec), 2);
+        let w = sched::rt_sched_wakeup {
+            ts: 15,
+            tid: 9,
+            prio: 99,
+            is_new: 1,
+            ..Default::default()
+        };
+        // Held batches come without a header, and unaligned.
+        let mut held = vec![0u8];
+        held.extend_from_slice(bytes(&w));
+        assert_eq!(rows.push_batch(6, 1, &held[1..]), 1);
+        assert_eq!((rows.events, rows.malformed), (3, 0));
+
+        let out = rows.take_all();
+        let sw = &out
+            .iter()
+            .find(|(t, _)| t.name == "sched_switch")
+            .unwrap()
+            .1;
+        let col = |n: &str| sw.column_by_name(n).unwrap().clone();
+        assert_eq!(
+            col("cpu")
+                .as_any()
+                .downcast_ref::<UInt32Array>()
+                .unwrap()
+                .values(),
+            &[3, 3]
+        );
+        assert_eq!(
+            col("prev_tid")
+                .as_any()
+                .downcast_ref::<UInt32Array>()
+                .unwrap()
+                .values(),
+            &[7, 8]
+        );
+        assert_eq!(
+            col("prev_prio")
+                .as_any()
+                .downcast_ref::<Int32Array>()
+                .unwrap()
+                .values(),
+            &[-1, -1]
+        );
+        assert_eq!(col("prev_comm").as_string::<i32>().value(1), "beta");
+        let wk = &out
+            .iter()
+            .find(|(t, _)| t.name == "sched_wakeup")
+            .unwrap()
+            .1;
+        let cpu = wk.column_by_name("cpu").unwrap();
+        assert_eq!(
+            cpu.as_any().downcast_ref::<UInt32Array>().unwrap().values(),
+            &[1]
+        );
+        let prio = wk.column_by_name("prio").unwrap();
+        assert_eq!(
+            prio.as_any().downcast_ref::<Int32Array>().unwrap().values(),
+            &[99]
+        );
+        assert!(wk.column_by_name("new").unwrap().as_boolean().value(0));
+    }
+
+    #[test]
+    fn a_short_or_unknown_batch_is_malformed_not_misread() {
+        let mut rows = Rows::new(Redact::default());
+        let a = switch(10, 7, "alpha");
+        let mut rec = batch_record(5, 0, &[bytes(&a), bytes(&a)]);
+        rec.truncate(rec.len() - 1);
+        assert_eq!(rows.push_record(0, &rec), 0);
+        assert_eq!(rows.push_record(0, &batch_record(99, 0, &[bytes(&a)])), 0);
+        assert_eq!(rows.push_batch(5, 0, &bytes(&a)[..63]), 0);
+        assert_eq!((rows.events, rows.malformed), (0, 3));
     }
 }

@@ -1,6 +1,6 @@
 /* Records the BPF programs hand to user space through the ring buffers.
  * Plain __u32/__u64 structs shared by the BPF side and (through the skeleton's
- * BTF) the Rust side; no layout is written twice. Every record starts with a
+ * BTF) the Rust side; no layout is written twice. Every ring record starts with a
  * __u32 kind so one ring can carry several record types. */
 #ifndef RETRACE_H
 #define RETRACE_H
@@ -26,6 +26,28 @@ enum rt_kind {
 	RT_KIND_SOFTIRQ = 11,
 	RT_KIND_CPUFREQ = 12,
 	RT_KIND_PMC = 13,
+	RT_KIND_BATCH = 14,
+};
+
+/* A ring record that carries many records of one kind, recorded on one CPU:
+ * this header, then `count` records of `rec_kind`'s struct, back to back. Hot
+ * sources (sched) fill a per-CPU buffer and hand it over whole (batch.bpf.h);
+ * their records inside carry no kind and no CPU of their own. */
+struct rt_batch {
+	__u32 kind; /* RT_KIND_BATCH */
+	__u32 rec_kind; /* kind of every record that follows */
+	__u32 cpu; /* CPU that recorded them */
+	__u32 count;
+};
+
+/* Head of a per-CPU batch buffer (batch.bpf.h, an array map value), its data
+ * right after it: user space reads the buffers at the end. */
+struct rt_batch_head {
+	__u32 len; /* data bytes filled */
+	__u32 gen; /* flush_gen at the last hand-over */
+	__u32 busy; /* set while a program fills it (nesting guard) */
+	__u32 pad;
+	struct rt_batch hdr; /* filled at hand-over: sent with the data, in one copy */
 };
 
 #define RT_IRQ_NAME_LEN 32
@@ -87,34 +109,31 @@ struct rt_exit {
 	char comm[RT_COMM_LEN];
 };
 
+/* sched records travel in batches (struct rt_batch): no kind, no cpu. 64 bytes. */
 struct rt_sched_switch {
-	__u32 kind;
-	__u32 cpu;
 	__u64 ts;
 	__u32 prev_tid;
 	__u32 prev_pid;
 	__u32 next_tid;
 	__u32 next_pid;
-	__s32 prev_prio;
-	__s32 next_prio;
 	__u32 prev_state; /* 0 when preempted (still runnable) */
-	__u32 pad;
+	__s16 prev_prio; /* task->prio: -1 (deadline) to 139 */
+	__s16 next_prio;
 	char prev_comm[RT_COMM_LEN];
 	char next_comm[RT_COMM_LEN];
 };
 
+/* 48 bytes; batched like rt_sched_switch. */
 struct rt_sched_wakeup {
-	__u32 kind;
-	__u32 cpu;
 	__u64 ts;
 	__u32 tid;
 	__u32 pid;
-	__u32 target_cpu;
-	__s32 prio;
 	__u32 waker_tid;
 	__u32 waker_pid;
-	__u32 is_new;
-	__u32 pad;
+	__u32 target_cpu;
+	__s16 prio;
+	__u8 is_new;
+	__u8 pad;
 	char comm[RT_COMM_LEN];
 };
 

@@ -3,19 +3,35 @@
  *
  * Nothing is paired here: at hundreds of thousands of switches per second a
  * hash-map lookup per event costs more than handing the event over (DESIGN.md,
- * cost facts), so run-queue latency and on/off-CPU times are paired in SQL. */
+ * cost facts), so run-queue latency and on/off-CPU times are paired in SQL.
+ * Records are batched per CPU (batch.bpf.h): a ring reserve/submit per event
+ * cost as much as the rest of the program.
+ *
+ * Nesting: switches and wakeups have separate buffers. sched_switch runs with
+ * the run-queue lock held and IRQs off; sched_wakeup(_new) with the run-queue
+ * lock or p->pi_lock held, IRQs off, except when a task wakes itself
+ * (try_to_wake_up with p == current, preemption off only): an interrupt there
+ * may wake another task, re-entering the wakeup program on this CPU. The kernel
+ * skips such a run and counts it (recursion_misses, added to lost events), and
+ * the buffer's busy flag covers kernels or paths where that would not hold. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "retrace.h"
 #include "ring.bpf.h"
+#include "batch.bpf.h"
 #include "task.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
+struct rt_batch _rt_batch = {};
+struct rt_batch_head _rt_batch_head = {};
 struct rt_sched_switch _rt_sched_switch = {};
 struct rt_sched_wakeup _rt_sched_wakeup = {};
+
+RT_BATCH_BUFFERS(switch_batch);
+RT_BATCH_BUFFERS(wakeup_batch);
 
 /* Whether sched_switch passes prev_state as its 4th argument (5.18+, commit
  * fa2c3254d7cf); before that it is read from the task. Set before load. */
@@ -30,16 +46,15 @@ const volatile bool switch_has_state_arg = true;
 					struct task_struct *next, unsigned int prev_state)  \
 	{                                                                              \
 		struct rt_sched_switch *e;                                             \
-		void *ring;                                                            \
+		struct rt_batch_buf *b;                                                \
                                                                                        \
 		if ((filter_tgid || filter_comm[0]) && !rt_task_passes(prev) &&        \
 		    !rt_task_passes(next))                                             \
 			return 0;                                                      \
-		e = rt_reserve(struct rt_sched_switch, ring);                          \
+		e = rt_batch_reserve(&switch_batch, RT_KIND_SCHED_SWITCH,              \
+				     sizeof(*e), &b);                                  \
 		if (!e)                                                                \
 			return 0;                                                      \
-		e->kind = RT_KIND_SCHED_SWITCH;                                        \
-		e->cpu = bpf_get_smp_processor_id();                                   \
 		e->ts = bpf_ktime_get_ns();                                            \
 		e->prev_tid = READ(prev, pid);                                         \
 		e->prev_pid = READ(prev, tgid);                                        \
@@ -53,10 +68,9 @@ const volatile bool switch_has_state_arg = true;
 		e->next_tid = READ(next, pid);                                         \
 		e->next_pid = READ(next, tgid);                                        \
 		e->next_prio = READ(next, prio);                                       \
-		e->pad = 0;                                                            \
 		READ_COMM(e->prev_comm, prev);                                         \
 		READ_COMM(e->next_comm, next);                                         \
-		rt_submit(ring, e);                                                    \
+		rt_batch_commit(b, sizeof(*e));                                        \
 		return 0;                                                              \
 	}
 
@@ -84,17 +98,16 @@ static __always_inline __u32 task_cpu_of(struct task_struct *p)
 	static __always_inline int name(struct task_struct *p, __u32 is_new)           \
 	{                                                                              \
 		struct rt_sched_wakeup *e;                                             \
+		struct rt_batch_buf *b;                                                \
 		__u64 id;                                                              \
-		void *ring;                                                            \
                                                                                        \
 		if ((filter_tgid || filter_comm[0]) && !rt_task_passes(p))             \
 			return 0;                                                      \
-		e = rt_reserve(struct rt_sched_wakeup, ring);                          \
+		e = rt_batch_reserve(&wakeup_batch, RT_KIND_SCHED_WAKEUP,              \
+				     sizeof(*e), &b);                                  \
 		if (!e)                                                                \
 			return 0;                                                      \
 		id = bpf_get_current_pid_tgid();                                       \
-		e->kind = RT_KIND_SCHED_WAKEUP;                                        \
-		e->cpu = bpf_get_smp_processor_id();                                   \
 		e->ts = bpf_ktime_get_ns();                                            \
 		e->tid = READ(p, pid);                                                 \
 		e->pid = READ(p, tgid);                                                \
@@ -105,7 +118,7 @@ static __always_inline __u32 task_cpu_of(struct task_struct *p)
 		e->is_new = is_new;                                                    \
 		e->pad = 0;                                                            \
 		READ_COMM(e->comm, p);                                                 \
-		rt_submit(ring, e);                                                    \
+		rt_batch_commit(b, sizeof(*e));                                        \
 		return 0;                                                              \
 	}
 

@@ -117,6 +117,23 @@ pub trait LoadedObject {
     fn stack_errors(&self) -> u64 {
         0
     }
+    /// Ask the kernel side to hand over the records it holds back in per-CPU
+    /// batches (batch.bpf.h): each CPU does at its next record.
+    fn request_flush(&mut self) {}
+    /// The records the kernel side still holds back, to read once the programs
+    /// are detached and the rings drained.
+    fn held_batches(&self) -> Result<Vec<HeldBatch>> {
+        Ok(Vec::new())
+    }
+}
+
+/// Records a per-CPU batch buffer held when it was read.
+pub struct HeldBatch {
+    /// Kind of the records (as in `struct rt_batch`).
+    pub rec_kind: u32,
+    pub cpu: u32,
+    /// The records, back to back.
+    pub data: Vec<u8>,
 }
 
 /// Runs of the object's programs that the kernel skipped: a probe that fires
