@@ -3,6 +3,7 @@
 
 mod child;
 mod cli;
+mod columns;
 mod cpu_rows;
 mod guard;
 mod host;
