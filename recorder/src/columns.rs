@@ -1,7 +1,9 @@
 //! Column buffers for the high-rate tables: plain `Vec`s that become Arrow arrays
 //! without a copy. Cheaper per row than Arrow's builders (no null bitmap, no
-//! growth from zero after every batch: each batch starts with the capacity the
-//! previous one needed), and comm strings skip the UTF-8 repair when ASCII.
+//! per-append capacity bookkeeping beyond `Vec::push`), and comm strings skip the
+//! UTF-8 repair when they are ASCII. (Starting each batch with the previous
+//! batch's capacity saved page faults but raised the peak RSS by ~5 MiB, with no
+//! CPU difference measurable under the storm.)
 
 use std::borrow::Cow;
 
@@ -29,10 +31,9 @@ impl<T: ArrowPrimitiveType> Col<T> {
         self.0.push(v);
     }
 
-    /// The rows so far as an array; the next batch starts with the same capacity.
+    /// The rows so far as an array.
     pub fn finish(&mut self) -> PrimitiveArray<T> {
-        let next = Vec::with_capacity(self.0.len());
-        let v = std::mem::replace(&mut self.0, next);
+        let v = std::mem::take(&mut self.0);
         PrimitiveArray::new(ScalarBuffer::from(v), None)
     }
 }
@@ -48,9 +49,7 @@ impl BoolCol {
     }
 
     pub fn finish(&mut self) -> BooleanArray {
-        let a = BooleanArray::from(std::mem::take(&mut self.0));
-        self.0.reserve(a.len());
-        a
+        BooleanArray::from(std::mem::take(&mut self.0))
     }
 }
 
@@ -103,7 +102,11 @@ impl StrCol {
                 if x & kept & HI == 0 {
                     Cow::Borrowed(&raw[..len])
                 } else {
-                    Cow::Owned(String::from_utf8_lossy(&raw[..len]).into_owned().into_bytes())
+                    Cow::Owned(
+                        String::from_utf8_lossy(&raw[..len])
+                            .into_owned()
+                            .into_bytes(),
+                    )
                 }
             }
             Err(_) => {
@@ -119,10 +122,8 @@ impl StrCol {
     }
 
     pub fn finish(&mut self) -> StringArray {
-        let (rows, len) = (self.offsets.len(), self.bytes.len());
-        let offsets = std::mem::replace(&mut self.offsets, Vec::with_capacity(rows));
-        self.offsets.push(0);
-        let bytes = std::mem::replace(&mut self.bytes, Vec::with_capacity(len));
+        let offsets = std::mem::replace(&mut self.offsets, vec![0]);
+        let bytes = std::mem::take(&mut self.bytes);
         // SAFETY: offsets start at 0 and never decrease (end_row), and every row
         // appended is valid UTF-8 (ASCII checked, or repaired by from_utf8_lossy).
         unsafe {
