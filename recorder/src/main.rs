@@ -12,6 +12,8 @@ mod pipeline;
 mod procfs;
 mod progress;
 mod redact;
+#[cfg(test)]
+mod replay;
 mod rings;
 mod rows;
 mod sources;
