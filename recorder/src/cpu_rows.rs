@@ -4,16 +4,13 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, BooleanBuilder, Int32Builder, Int64Builder, StringBuilder, UInt32Builder,
-    UInt64Builder,
-};
+use arrow::array::ArrayRef;
 use retrace_recorder_bpf::{
     cpufreq::types::rt_cpufreq, irq::types as irq, offcpu::types::rt_offcpu, pmc::types::rt_pmc,
     profile::types::rt_profile, sched::types as sched, syscalls::types::rt_syscall,
 };
 
-use crate::rows::c_str;
+use crate::columns::{BoolCol, I32Col, I64Col, StrCol, U32Col, U64Col};
 use crate::stacks::Stacks;
 
 /// Declares a row-builder struct whose fields are the table's columns, in the
@@ -36,17 +33,17 @@ macro_rules! row_builders {
 }
 
 row_builders!(SwitchRows {
-    ts: UInt64Builder,
-    cpu: UInt32Builder,
-    prev_tid: UInt32Builder,
-    prev_pid: UInt32Builder,
-    prev_comm: StringBuilder,
-    prev_prio: Int32Builder,
-    prev_state: UInt32Builder,
-    next_tid: UInt32Builder,
-    next_pid: UInt32Builder,
-    next_comm: StringBuilder,
-    next_prio: Int32Builder,
+    ts: U64Col,
+    cpu: U32Col,
+    prev_tid: U32Col,
+    prev_pid: U32Col,
+    prev_comm: StrCol,
+    prev_prio: I32Col,
+    prev_state: U32Col,
+    next_tid: U32Col,
+    next_pid: U32Col,
+    next_comm: StrCol,
+    next_prio: I32Col,
 });
 
 impl SwitchRows {
@@ -56,28 +53,28 @@ impl SwitchRows {
         self.cpu.append_value(cpu);
         self.prev_tid.append_value(r.prev_tid);
         self.prev_pid.append_value(r.prev_pid);
-        self.prev_comm.append_value(c_str(&r.prev_comm));
+        self.prev_comm.append_c(&r.prev_comm);
         self.prev_prio.append_value(r.prev_prio.into());
         self.prev_state.append_value(r.prev_state);
         self.next_tid.append_value(r.next_tid);
         self.next_pid.append_value(r.next_pid);
-        self.next_comm.append_value(c_str(&r.next_comm));
+        self.next_comm.append_c(&r.next_comm);
         self.next_prio.append_value(r.next_prio.into());
         self.rows += 1;
     }
 }
 
 row_builders!(WakeupRows {
-    ts: UInt64Builder,
-    cpu: UInt32Builder,
-    target_cpu: UInt32Builder,
-    tid: UInt32Builder,
-    pid: UInt32Builder,
-    comm: StringBuilder,
-    prio: Int32Builder,
-    waker_tid: UInt32Builder,
-    waker_pid: UInt32Builder,
-    new: BooleanBuilder,
+    ts: U64Col,
+    cpu: U32Col,
+    target_cpu: U32Col,
+    tid: U32Col,
+    pid: U32Col,
+    comm: StrCol,
+    prio: I32Col,
+    waker_tid: U32Col,
+    waker_pid: U32Col,
+    new: BoolCol,
 });
 
 impl WakeupRows {
@@ -88,7 +85,7 @@ impl WakeupRows {
         self.target_cpu.append_value(r.target_cpu);
         self.tid.append_value(r.tid);
         self.pid.append_value(r.pid);
-        self.comm.append_value(c_str(&r.comm));
+        self.comm.append_c(&r.comm);
         self.prio.append_value(r.prio.into());
         self.waker_tid.append_value(r.waker_tid);
         self.waker_pid.append_value(r.waker_pid);
@@ -98,15 +95,15 @@ impl WakeupRows {
 }
 
 row_builders!(OffcpuRows {
-    ts: UInt64Builder,
-    ts_off: UInt64Builder,
-    cpu: UInt32Builder,
-    tid: UInt32Builder,
-    pid: UInt32Builder,
-    comm: StringBuilder,
-    state: UInt32Builder,
-    kstack: UInt32Builder,
-    ustack: UInt32Builder,
+    ts: U64Col,
+    ts_off: U64Col,
+    cpu: U32Col,
+    tid: U32Col,
+    pid: U32Col,
+    comm: StrCol,
+    state: U32Col,
+    kstack: U32Col,
+    ustack: U32Col,
 });
 
 impl OffcpuRows {
@@ -116,7 +113,7 @@ impl OffcpuRows {
         self.cpu.append_value(r.cpu);
         self.tid.append_value(r.tid);
         self.pid.append_value(r.pid);
-        self.comm.append_value(c_str(&r.comm));
+        self.comm.append_c(&r.comm);
         self.state.append_value(r.state);
         self.kstack
             .append_value(stacks.resolve(src, r.kstack_id, false, r.pid));
@@ -127,14 +124,14 @@ impl OffcpuRows {
 }
 
 row_builders!(ProfileRows {
-    ts: UInt64Builder,
-    cpu: UInt32Builder,
-    tid: UInt32Builder,
-    pid: UInt32Builder,
-    comm: StringBuilder,
-    kstack: UInt32Builder,
-    ustack: UInt32Builder,
-    runq_len: UInt32Builder,
+    ts: U64Col,
+    cpu: U32Col,
+    tid: U32Col,
+    pid: U32Col,
+    comm: StrCol,
+    kstack: U32Col,
+    ustack: U32Col,
+    runq_len: U32Col,
 });
 
 impl ProfileRows {
@@ -152,7 +149,7 @@ impl ProfileRows {
         self.cpu.append_value(r.cpu);
         self.tid.append_value(r.tid);
         self.pid.append_value(r.pid);
-        self.comm.append_value(c_str(&r.comm));
+        self.comm.append_c(&r.comm);
         self.kstack
             .append_value(stacks.intern_frames(&frames[..kn], false, r.pid));
         self.ustack
@@ -164,13 +161,13 @@ impl ProfileRows {
 }
 
 row_builders!(SyscallRows {
-    ts: UInt64Builder,
-    ts_enter: UInt64Builder,
-    pid: UInt32Builder,
-    tid: UInt32Builder,
-    comm: StringBuilder,
-    nr: Int32Builder,
-    ret: Int64Builder,
+    ts: U64Col,
+    ts_enter: U64Col,
+    pid: U32Col,
+    tid: U32Col,
+    comm: StrCol,
+    nr: I32Col,
+    ret: I64Col,
 });
 
 impl SyscallRows {
@@ -179,7 +176,7 @@ impl SyscallRows {
         self.ts_enter.append_value(r.ts_enter);
         self.pid.append_value(r.pid);
         self.tid.append_value(r.tid);
-        self.comm.append_value(c_str(&r.comm));
+        self.comm.append_c(&r.comm);
         self.nr.append_value(r.nr);
         self.ret.append_value(r.ret);
         self.rows += 1;
@@ -187,12 +184,12 @@ impl SyscallRows {
 }
 
 row_builders!(HardirqRows {
-    ts: UInt64Builder,
-    ts_entry: UInt64Builder,
-    cpu: UInt32Builder,
-    irq: UInt32Builder,
-    name: StringBuilder,
-    handled: BooleanBuilder,
+    ts: U64Col,
+    ts_entry: U64Col,
+    cpu: U32Col,
+    irq: U32Col,
+    name: StrCol,
+    handled: BoolCol,
 });
 
 impl HardirqRows {
@@ -201,7 +198,7 @@ impl HardirqRows {
         self.ts_entry.append_value(r.ts_entry);
         self.cpu.append_value(r.cpu);
         self.irq.append_value(r.irq);
-        self.name.append_value(c_str(&r.name));
+        self.name.append_c(&r.name);
         self.handled.append_value(r.handled != 0);
         self.rows += 1;
     }
@@ -214,11 +211,11 @@ const SOFTIRQ_NAMES: [&str; 10] = [
 ];
 
 row_builders!(SoftirqRows {
-    ts: UInt64Builder,
-    ts_entry: UInt64Builder,
-    cpu: UInt32Builder,
-    vec: UInt32Builder,
-    name: StringBuilder,
+    ts: U64Col,
+    ts_entry: U64Col,
+    cpu: U32Col,
+    vec: U32Col,
+    name: StrCol,
 });
 
 impl SoftirqRows {
@@ -236,10 +233,10 @@ impl SoftirqRows {
 }
 
 row_builders!(CpufreqRows {
-    ts: UInt64Builder,
-    cpu: UInt32Builder,
-    freq: UInt32Builder,
-    initial: BooleanBuilder,
+    ts: U64Col,
+    cpu: U32Col,
+    freq: U32Col,
+    initial: BoolCol,
 });
 
 impl CpufreqRows {
@@ -257,13 +254,13 @@ impl CpufreqRows {
 }
 
 row_builders!(PmcRows {
-    ts: UInt64Builder,
-    cpu: UInt32Builder,
-    tid: UInt32Builder,
-    pid: UInt32Builder,
-    comm: StringBuilder,
-    counter: StringBuilder,
-    period: UInt64Builder,
+    ts: U64Col,
+    cpu: U32Col,
+    tid: U32Col,
+    pid: U32Col,
+    comm: StrCol,
+    counter: StrCol,
+    period: U64Col,
 });
 
 impl PmcRows {
@@ -272,7 +269,7 @@ impl PmcRows {
         self.cpu.append_value(r.cpu);
         self.tid.append_value(r.tid);
         self.pid.append_value(r.pid);
-        self.comm.append_value(c_str(&r.comm));
+        self.comm.append_c(&r.comm);
         match names.get(r.counter as usize) {
             Some(n) => self.counter.append_value(n),
             None => self.counter.append_value(format!("counter{}", r.counter)),

@@ -3,6 +3,7 @@
 
 mod child;
 mod cli;
+mod columns;
 mod cpu_rows;
 mod guard;
 mod host;
@@ -11,6 +12,8 @@ mod pipeline;
 mod procfs;
 mod progress;
 mod redact;
+#[cfg(test)]
+mod replay;
 mod rings;
 mod rows;
 mod sources;

@@ -178,3 +178,71 @@ fn output_folder_is_private_and_never_a_symlink() {
     let err = create_capture_dir(&link, true).unwrap_err().to_string();
     assert!(err.contains("symbolic link"), "{err}");
 }
+
+/// Fork rows with these timestamps; `parent_pid` numbers them in arrival order.
+fn forks_at(ts: &[u64]) -> RecordBatch {
+    let n = ts.len();
+    let ids: Vec<u32> = (0..n as u32).collect();
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(UInt64Array::from(ts.to_vec())),
+        Arc::new(UInt32Array::from(ids.clone())),
+        Arc::new(UInt32Array::from(ids.clone())),
+        Arc::new(UInt32Array::from(ids.clone())),
+        Arc::new(UInt32Array::from(ids)),
+        Arc::new(StringArray::from(vec!["x"; n])),
+    ];
+    RecordBatch::try_new(PROCESS_FORK.schema(), cols).unwrap()
+}
+
+/// (ts, arrival number) of every row of the capture's fork table, in file order.
+fn read_forks(dir: &std::path::Path) -> Vec<(u64, u32)> {
+    use arrow::array::AsArray;
+    use arrow::datatypes::{UInt32Type, UInt64Type};
+    let mut out = Vec::new();
+    for f in files(&dir.join("process_fork")) {
+        let file = std::fs::File::open(dir.join("process_fork").join(f)).unwrap();
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        for b in reader {
+            let b = b.unwrap();
+            let ts = b.column(0).as_primitive::<UInt64Type>();
+            let id = b.column(1).as_primitive::<UInt32Type>();
+            out.extend(ts.values().iter().copied().zip(id.values().iter().copied()));
+        }
+    }
+    out
+}
+
+#[test]
+fn rows_are_written_in_time_order_ties_in_arrival_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cap");
+    create_capture_dir(&dir, false).unwrap();
+    let mut w = CaptureWriter::create(&dir, manifest(), no_time_rotation()).unwrap();
+    // Sorted runs, as the per-CPU rings deliver them, with a tie across runs.
+    w.write(&PROCESS_FORK, &forks_at(&[10, 20, 30, 5, 15, 20, 40, 1]))
+        .unwrap();
+    // Already sorted: written as it is.
+    w.write(&PROCESS_FORK, &forks_at(&[50, 60, 60, 70]))
+        .unwrap();
+    w.finish().unwrap();
+    assert_eq!(
+        read_forks(&dir),
+        [
+            (1, 7),
+            (5, 3),
+            (10, 0),
+            (15, 4),
+            (20, 1),
+            (20, 5),
+            (30, 2),
+            (40, 6),
+            (50, 0),
+            (60, 1),
+            (60, 2),
+            (70, 3)
+        ]
+    );
+}
