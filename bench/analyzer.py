@@ -17,8 +17,9 @@ For each tool and capture, RUNS times, alternating:
           retrace's functions (log2_bucket, bio_flags)
 Printed per tool and capture, median [min..max]: the three wall times; the ratio
 sql/duckdb and tool/duckdb (computed within each round); rows/s/core = rows of the
-tables the query reads / CPU seconds (user+sys) of the engine (retrace: the child's
-rusage; DuckDB: this process's rusage around the query); the peak RSS of `retrace sql`
+tables the query reads / CPU seconds (user+sys) of the engine (t: `retrace TOOL`, r:
+`retrace sql`, the child's rusage; d: DuckDB, this process's rusage around the query);
+the peak RSS of `retrace TOOL` and `retrace sql`
 (sampled; a run above --max-rss-gb is killed, and DuckDB gets that memory_limit); and
 whether retrace and DuckDB returned the same number of rows (and the same total of a
 `count` column).
@@ -325,7 +326,8 @@ def main():
                 order = order[i % 3:] + order[:i % 3]
                 for what in order:
                     if what == "tool":
-                        r["tool"], _, _, _ = run_timed([a.retrace, tool, cap], a.max_rss_gb)
+                        r["tool"], r["tool_cpu"], _, r["tool_rss"] = run_timed(
+                            [a.retrace, tool, cap], a.max_rss_gb)
                     elif what == "sql":
                         r["sql"], r["sql_cpu"], out, r["sql_rss"] = run_timed(sql_cmd,
                                                                               a.max_rss_gb)
@@ -347,7 +349,8 @@ def main():
           f"DuckDB {__import__('duckdb').__version__} with {a.threads} threads")
     print(f"{'tool':11}{'capture':12}{'rows':>7}{'retrace TOOL s':>22}{'retrace sql s':>22}"
           f"{'duckdb s':>22}{'sql/duckdb':>20}{'tool/duckdb':>20}"
-          f"{'Mrows/s/core r':>18}{'Mrows/s/core d':>18}{'sql RSS GiB':>20}  same")
+          f"{'Mrows/s/core t':>18}{'Mrows/s/core r':>18}{'Mrows/s/core d':>18}"
+          f"{'tool RSS GiB':>20}{'sql RSS GiB':>20}  same")
     bad = []
     for tool, cap, rows, nbytes, rounds in results:
         s3 = lambda v: f"{v:.3f}"  # noqa: E731
@@ -363,8 +366,10 @@ def main():
               f"{spread([r['duckdb'] for r in rounds], s3):>22}"
               f"{spread([r['sql'] / r['duckdb'] for r in rounds], s2):>20}"
               f"{spread([r['tool'] / r['duckdb'] for r in rounds], s2):>20}"
+              f"{spread([rows / max(r['tool_cpu'], 1e-9) / 1e6 for r in rounds], s0):>18}"
               f"{spread([rows / r['sql_cpu'] / 1e6 for r in rounds], s0):>18}"
               f"{spread([rows / max(r['duck_cpu'], 1e-9) / 1e6 for r in rounds], s0):>18}"
+              f"{spread([r['tool_rss'] for r in rounds], s2):>20}"
               f"{spread([r['sql_rss'] for r in rounds], s2):>20}"
               f"  {'yes' if same else 'NO'}")
     for kind, cap, rows, nbytes in caps:
