@@ -95,24 +95,41 @@ fn merge_into(all: &mut Merged, h: KeyedHists, names1: &Interner, names2: &Inter
     }
 }
 
-/// One row per non-empty slot: (interval, key 1, key 2, bucket, count).
-#[allow(clippy::type_complexity)]
-fn hist_rows(all: &Merged) -> Vec<(u64, Option<&str>, Option<&str>, i64, i64)> {
-    let mut out = Vec::new();
+/// The SQL's rows of merged histograms: interval_index, the key columns named in
+/// `keys` (one or two strings), bucket and count, one row per non-empty slot.
+fn hist_result(all: &Merged, keys: &[&str]) -> Result<QueryResult> {
+    let mut rows = Vec::new();
     for ((interval, a, b), counts) in all {
         for (slot, n) in counts.iter().enumerate() {
             if *n > 0 {
-                out.push((
+                rows.push((
                     *interval,
-                    a.1.as_deref(),
-                    b.1.as_deref(),
+                    [a.1.as_deref(), b.1.as_deref()],
                     slot as i64,
                     *n as i64,
                 ));
             }
         }
     }
-    out
+    let mut fields = vec![Field::new("interval_index", DataType::UInt64, true)];
+    let mut cols: Vec<ArrayRef> = vec![Arc::new(UInt64Array::from_iter_values(
+        rows.iter().map(|r| r.0),
+    ))];
+    for (i, key) in keys.iter().enumerate() {
+        fields.push(Field::new(*key, DataType::Utf8, true));
+        cols.push(Arc::new(StringArray::from_iter(
+            rows.iter().map(|r| r.1[i]),
+        )));
+    }
+    fields.push(Field::new("bucket", DataType::Int64, true));
+    fields.push(Field::new("count", DataType::Int64, false));
+    cols.push(Arc::new(Int64Array::from_iter_values(
+        rows.iter().map(|r| r.2),
+    )));
+    cols.push(Arc::new(Int64Array::from_iter_values(
+        rows.iter().map(|r| r.3),
+    )));
+    result(fields, cols)
 }
 
 fn result(fields: Vec<Field>, cols: Vec<ArrayRef>) -> Result<QueryResult> {
@@ -215,23 +232,7 @@ pub fn biolatency(capture: &Capture, p: &Params) -> Result<QueryResult> {
     for part in parts {
         merge_into(&mut all, part.hists, &part.disks, &part.labels);
     }
-    let rows = hist_rows(&all);
-    result(
-        vec![
-            Field::new("interval_index", DataType::UInt64, true),
-            Field::new("disk", DataType::Utf8, true),
-            Field::new("flags", DataType::Utf8, true),
-            Field::new("bucket", DataType::Int64, true),
-            Field::new("count", DataType::Int64, false),
-        ],
-        vec![
-            Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.0))),
-            Arc::new(StringArray::from_iter(rows.iter().map(|r| r.1))),
-            Arc::new(StringArray::from_iter(rows.iter().map(|r| r.2))),
-            Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.3))),
-            Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.4))),
-        ],
-    )
+    hist_result(&all, &["disk", "flags"])
 }
 
 /// One core's bitesize state.
@@ -293,21 +294,7 @@ pub fn bitesize(capture: &Capture, p: &Params) -> Result<QueryResult> {
     for part in parts {
         merge_into(&mut all, part.hists, &part.comms, &none);
     }
-    let rows = hist_rows(&all);
-    result(
-        vec![
-            Field::new("interval_index", DataType::UInt64, true),
-            Field::new("comm", DataType::Utf8, true),
-            Field::new("bucket", DataType::Int64, true),
-            Field::new("count", DataType::Int64, false),
-        ],
-        vec![
-            Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.0))),
-            Arc::new(StringArray::from_iter(rows.iter().map(|r| r.1))),
-            Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.3))),
-            Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.4))),
-        ],
-    )
+    hist_result(&all, &["comm"])
 }
 
 /// One biotop group: requests, bytes and summed latency.

@@ -337,6 +337,22 @@ impl HistParams {
     fn needs_pid(&self) -> bool {
         self.per_process || self.pid >= 0
     }
+
+    /// The section of a duration ended by thread `tid` of process `pid` (-1 when pids
+    /// were not read): None when `-p` excludes it, else the SQL's `id` (pid with -P, tid
+    /// with -L, null otherwise).
+    fn section_id(&self, pid: i64, tid: u32) -> Option<Option<i64>> {
+        if self.pid >= 0 && pid != self.pid {
+            return None;
+        }
+        Some(if self.per_process {
+            Some(pid)
+        } else if self.per_thread {
+            Some(i64::from(tid))
+        } else {
+            None
+        })
+    }
 }
 
 type HistKey = (u64, Option<i64>);
@@ -482,15 +498,8 @@ pub fn runqlat(capture: &Capture, p: &Params) -> Result<QueryResult> {
                 } else {
                     -1
                 };
-                if hp.pid >= 0 && pid != hp.pid {
+                let Some(id) = hp.section_id(pid, tid) else {
                     continue;
-                }
-                let id = if hp.per_process {
-                    Some(pid)
-                } else if hp.per_thread {
-                    Some(i64::from(tid))
-                } else {
-                    None
                 };
                 h.add(&hp, e.ts(), (e.ts() - prev.ts()) as i64, id, e.row);
             }
@@ -534,15 +543,8 @@ pub fn cpudist(capture: &Capture, p: &Params) -> Result<QueryResult> {
                     (true, 1) => i64::from(sw.next_pid[r]),
                     (true, _) => i64::from(sw.prev_pid[r]),
                 };
-                if hp.pid >= 0 && pid != hp.pid {
+                let Some(id) = hp.section_id(pid, tid) else {
                     continue;
-                }
-                let id = if hp.per_process {
-                    Some(pid)
-                } else if hp.per_thread {
-                    Some(i64::from(tid))
-                } else {
-                    None
                 };
                 h.add(&hp, e.ts(), (e.ts() - prev.ts()) as i64, id, e.row);
             }
