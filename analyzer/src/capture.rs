@@ -43,7 +43,9 @@ pub struct OpenOptions {
 pub struct Capture {
     dir: PathBuf,
     manifest: Manifest,
-    segments: BTreeMap<&'static str, Vec<Segment>>,
+    segments: BTreeMap<String, Vec<Segment>>,
+    /// The catalog's tables, then any other table folder the capture holds.
+    tables: Vec<Arc<Table>>,
     /// What was skipped or found missing, one line each.
     damage: Vec<String>,
     options: OpenOptions,
@@ -64,11 +66,13 @@ impl Capture {
             dir: dir.to_path_buf(),
             manifest,
             segments: BTreeMap::new(),
+            tables: TABLES.iter().map(|t| Arc::new((*t).clone())).collect(),
             damage: Vec::new(),
             options,
         };
-        for table in TABLES {
-            capture.load_table(table, options)?;
+        capture.tables.extend(undeclared_tables(dir));
+        for table in capture.tables.clone() {
+            capture.load_table(&table, options)?;
         }
         Ok(capture)
     }
@@ -103,7 +107,7 @@ impl Capture {
     }
 
     /// Check the segments of one table; keep the good ones, report the others.
-    fn load_table(&mut self, table: &'static Table, options: OpenOptions) -> Result<()> {
+    fn load_table(&mut self, table: &Table, options: OpenOptions) -> Result<()> {
         let mut good = Vec::new();
         for path in segment_paths(&self.dir, table)? {
             match segment::check(&path, table) {
@@ -121,7 +125,7 @@ impl Capture {
             }
         }
         let rows: u64 = good.iter().map(|s| s.rows).sum();
-        if let Some(listed) = self.manifest.tables.get(table.name) {
+        if let Some(listed) = self.manifest.tables.get(table.name.as_ref()) {
             if rows < listed.rows {
                 let problem = format!(
                     "table {}: the manifest lists {} rows in {} segments, the readable segments hold {rows} in {}; {} rows are missing from every result",
@@ -133,14 +137,14 @@ impl Capture {
                 );
                 if options.strict {
                     return Err(Error::Capture {
-                        path: self.dir.join(table.name),
+                        path: self.dir.join(table.name.as_ref()),
                         problem: format!("{problem} (--strict)"),
                     });
                 }
                 self.damage.push(format!("warning: {problem}"));
             }
         }
-        self.segments.insert(table.name, good);
+        self.segments.insert(table.name.to_string(), good);
         Ok(())
     }
 
@@ -151,6 +155,7 @@ impl Capture {
             dir,
             manifest,
             segments: BTreeMap::new(),
+            tables: TABLES.iter().map(|t| Arc::new((*t).clone())).collect(),
             damage: Vec::new(),
             options: OpenOptions::default(),
         }
@@ -199,9 +204,17 @@ impl Capture {
         self.manifest.clock_end.map(|c| c.monotonic_ns)
     }
 
+    /// Every table of the capture: the catalog's, then those it holds that this
+    /// retrace does not declare (read as their files describe them).
+    pub fn tables(&self) -> &[Arc<Table>] {
+        &self.tables
+    }
+
     /// The readable segments of a table, in sequence order.
     pub fn segments(&self, table: &Table) -> &[Segment] {
-        self.segments.get(table.name).map_or(&[], Vec::as_slice)
+        self.segments
+            .get(table.name.as_ref())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Why a source's tables cannot be trusted in this capture, or None when the source
@@ -225,15 +238,15 @@ impl Capture {
 
     /// Register every table of the format in `ctx`.
     pub async fn register(&self, ctx: &SessionContext) -> Result<()> {
-        for table in TABLES {
+        for table in &self.tables {
             self.register_table(ctx, table).await?;
         }
         Ok(())
     }
 
     async fn register_table(&self, ctx: &SessionContext, table: &Table) -> Result<()> {
-        ctx.deregister_table(table.name)?;
-        ctx.register_table(table.name, self.provider(table)?)?;
+        ctx.deregister_table(table.name.as_ref())?;
+        ctx.register_table(table.name.as_ref(), self.provider(table)?)?;
         Ok(())
     }
 
@@ -265,8 +278,11 @@ impl Capture {
 /// manifest's host name), both strings. The per-capture tables are not registered.
 pub async fn register_many(ctx: &SessionContext, captures: &[(String, Capture)]) -> Result<()> {
     use datafusion::logical_expr::{col, lit};
-    for table in TABLES {
-        ctx.deregister_table(table.name)?;
+    let Some((_, first)) = captures.first() else {
+        return Ok(());
+    };
+    for table in first.tables() {
+        ctx.deregister_table(table.name.as_ref())?;
         let mut union: Option<datafusion::dataframe::DataFrame> = None;
         for (name, capture) in captures {
             let df = ctx.read_table(capture.provider(table)?)?;
@@ -285,10 +301,40 @@ pub async fn register_many(ctx: &SessionContext, captures: &[(String, Capture)])
             });
         }
         if let Some(df) = union {
-            ctx.register_table(table.name, df.into_view())?;
+            ctx.register_table(table.name.as_ref(), df.into_view())?;
         }
     }
     Ok(())
+}
+
+/// Table folders of a capture that the catalog does not declare, described by the
+/// schema of their first segment that can be read.
+fn undeclared_tables(dir: &Path) -> Vec<Arc<Table>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| retrace_schema::table(n).is_none())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let folder = dir.join(&name);
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+                .ok()?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+                .collect();
+            files.sort();
+            let schema = files.iter().find_map(|p| segment::schema(p))?;
+            Table::from_arrow(&name, &schema).map(Arc::new)
+        })
+        .collect()
 }
 
 /// Read and check `manifest.json`; errors name the folder or the manifest file.
@@ -327,7 +373,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
 /// The closed segments of a table, in sequence order. Temp files (a leading '.', ending
 /// in `.tmp`) and anything not ending in `.parquet` are skipped.
 fn segment_paths(dir: &Path, table: &Table) -> Result<Vec<PathBuf>> {
-    let dir = dir.join(table.name);
+    let dir = dir.join(table.name.as_ref());
     let read_error = |e: std::io::Error| Error::Capture {
         path: dir.clone(),
         problem: e.to_string(),

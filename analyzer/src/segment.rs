@@ -97,9 +97,9 @@ fn check_columns(found: &Schema, meta: &ParquetMetaData, table: &Table) -> Resul
             ));
         }
     }
-    for col in table.columns {
+    for col in table.columns.iter() {
         let want = col.ty.data_type();
-        let Some(f) = found.fields().iter().find(|f| f.name() == col.name) else {
+        let Some(f) = found.fields().iter().find(|f| *f.name() == col.name) else {
             let names: Vec<&str> = found.fields().iter().map(|f| f.name().as_str()).collect();
             return Err(format!(
                 "foreign schema: no column `{}` of table {} (the file has: {})",
@@ -117,7 +117,7 @@ fn check_columns(found: &Schema, meta: &ParquetMetaData, table: &Table) -> Resul
                 want
             ));
         }
-        if f.is_nullable() && !col.nullable && may_hold_nulls(meta, col.name) {
+        if f.is_nullable() && !col.nullable && may_hold_nulls(meta, &col.name) {
             return Err(format!(
                 "foreign schema: column `{}` may hold nulls, table {} requires a value",
                 col.name, table.name
@@ -204,4 +204,14 @@ mod tests {
         assert_eq!(shorten("abcdef", 3), "abc...");
         assert_eq!(shorten("abc", 3), "abc");
     }
+}
+
+/// The Arrow schema of a segment, if its footer can be read.
+pub fn schema(path: &Path) -> Option<arrow::datatypes::Schema> {
+    let file = File::open(path).ok()?;
+    let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional);
+    let loaded = crate::panic_guard::quietly(AssertUnwindSafe(|| {
+        ArrowReaderMetadata::load(&file, options)
+    }))?;
+    Some(loaded.ok()?.schema().as_ref().clone())
 }

@@ -229,7 +229,8 @@ impl Session {
             .filter_map(|t| {
                 Some(format!(
                     "SELECT max({}) AS t FROM {}",
-                    t.time_column?, t.name
+                    t.time_column.as_deref()?,
+                    t.name
                 ))
             })
             .collect();

@@ -11,7 +11,7 @@ use clap::Parser;
 /// Stops after --duration, on Ctrl-C / SIGTERM / SIGHUP, or when COMMAND exits;
 /// every way of stopping finalizes the capture. Needs root.
 #[derive(Debug, Parser)]
-#[command(name = "retrace-record", version, after_help = SOURCES_HELP)]
+#[command(name = "retrace-record", version, after_help = after_help())]
 pub struct Args {
     /// How long to record (e.g. 10s, 5m, 1h). Default: until stopped.
     #[arg(short, long, value_parser = parse_duration)]
@@ -26,7 +26,7 @@ pub struct Args {
     pub force: bool,
 
     /// Sources to record, comma separated (see below).
-    #[arg(short, long, value_delimiter = ',', default_value = crate::sources::DEFAULT)]
+    #[arg(short, long, value_delimiter = ',', default_value = crate::sources::DEFAULT.as_str())]
     pub sources: Vec<String>,
 
     /// `profile`: samples per second on each CPU. 49 (not 50 or 100) so that
@@ -124,23 +124,12 @@ pub struct Args {
     pub command: Vec<String>,
 }
 
-const SOURCES_HELP: &str = "Sources (default: disk,proc,sched,profile,cpufreq):
-  disk      block I/O requests: insert, issue, complete → block_io (low rate)
-  proc      exec with argv and return value, fork, exit, /proc snapshot → process_* (low rate)
-  sched     every context switch and wakeup → sched_switch, sched_wakeup (one small record
-            each; typically 1-50 k/s per CPU; for runqlat, runqslower, cpudist)
-  profile   CPU samples at -F Hz on every CPU with kernel+user stacks and run-queue length
-            → profile, stacks, symbols (Hz x CPUs; for profile, runqlen, flame graphs)
-  cpufreq   CPU frequency changes and each CPU's frequency at the start → cpu_frequency
-  offcpu    (opt-in) blocked time >= --min-block with kernel+user stacks → offcpu: walks
-            the stack at every blocking context switch, which costs the most
-  syscalls  (opt-in) every system call that returns → syscalls: up to millions per second
-            on busy hosts, a few hundred ns each
-  irq       (opt-in) hard and soft interrupt handler runs → hardirq, softirq: softirqs
-            reach 100 k/s+ on network-heavy hosts
-  pmc       (opt-in) hardware counter samples → pmc (needs a PMU; VMs usually have none)
+/// What `--help` prints after the options: every source (from the catalog), then examples.
+fn after_help() -> String {
+    format!("{}\n{EXAMPLES}", crate::sources::help())
+}
 
-Examples:
+const EXAMPLES: &str = "Examples:
   retrace-record -d 30s -o /var/tmp/cap          record 30 s of the whole host
   retrace-record -o cap -- fio job.fio           record while a command runs
   retrace info cap && retrace biolatency cap     analyze (anywhere, no root)";

@@ -82,9 +82,7 @@ impl StrCol {
 
     /// A C string (up to its first NUL), repaired if it is not UTF-8.
     #[inline]
-    pub fn append_c(&mut self, raw: &[i8]) {
-        // SAFETY: i8 and u8 have the same size and alignment.
-        let raw: &[u8] = unsafe { std::slice::from_raw_parts(raw.as_ptr().cast(), raw.len()) };
+    pub fn append_c(&mut self, raw: &[u8]) {
         let text = match <[u8; 16]>::try_from(raw) {
             // A comm: find the NUL and check for ASCII sixteen bytes at a time.
             Ok(a) => {
@@ -141,10 +139,10 @@ mod tests {
     use super::*;
     use arrow::array::Array;
 
-    fn comm(s: &[u8]) -> [i8; 16] {
-        let mut a = [0i8; 16];
+    fn comm(s: &[u8]) -> [u8; 16] {
+        let mut a = [0u8; 16];
         for (d, c) in a.iter_mut().zip(s) {
-            *d = *c as i8;
+            *d = *c;
         }
         a
     }
@@ -156,14 +154,14 @@ mod tests {
         c.append_c(&comm(b""));
         c.append_c(&comm(b"exactly15chars!"));
         let mut full = comm(b"sixteen_bytes_xx");
-        full[15] = b'y' as i8; // no NUL at all
+        full[15] = b'y'; // no NUL at all
         c.append_c(&full);
         c.append_c(&comm(b"caf\xc3\xa9"));
         c.append_c(&comm(b"bad\xff"));
         let mut after = comm(b"ab");
-        after[5] = b'z' as i8; // bytes after the NUL are ignored
+        after[5] = b'z'; // bytes after the NUL are ignored
         c.append_c(&after);
-        c.append_c(&[b'x' as i8, b'y' as i8, 0, b'z' as i8]);
+        c.append_c(b"xy\0z");
         c.append_value("static");
         let a = c.finish();
         let got: Vec<&str> = (0..a.len()).map(|i| a.value(i)).collect();

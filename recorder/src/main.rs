@@ -4,7 +4,7 @@
 mod child;
 mod cli;
 mod columns;
-mod cpu_rows;
+mod decode;
 mod guard;
 mod host;
 mod perf;
@@ -15,7 +15,6 @@ mod redact;
 #[cfg(test)]
 mod replay;
 mod rings;
-mod rows;
 mod sources;
 mod stacks;
 mod symbolize;
@@ -79,7 +78,7 @@ fn run(args: cli::Args) -> Result<ExitCode> {
         if let Some(s) = args
             .sources
             .iter()
-            .find(|s| retrace_schema::tables::STACK_SOURCES.contains(&s.as_str()))
+            .find(|s| retrace_schema::sources::records_stacks(s))
         {
             anyhow::bail!("--redact addrs cannot be combined with source {s} yet (its stacks hold raw addresses)");
         }

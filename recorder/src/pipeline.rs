@@ -17,19 +17,22 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use libbpf_rs::RingBufferBuilder;
+use retrace_schema::catalog::{cpufreq::CPU_FREQUENCY, proc::PROCESS_SNAPSHOT, stacks};
 use retrace_schema::manifest::StacksInfo;
 use retrace_schema::manifest::{
     ChildCommand, Filters, Manifest, ShedSource, SourceState, SourceStatus,
 };
-use retrace_schema::tables::{self, KERNEL_SYMBOLS, PROCESS_SNAPSHOT, STACK_SOURCES, USER_SYMBOLS};
+use retrace_schema::rows::RowsBuilder;
+use retrace_schema::tables;
 use retrace_schema::writer::{create_capture_dir, CaptureWriter, SegmentPolicy};
 
 use crate::child::Launched;
+use crate::decode::layout::ObjectLayouts;
+use crate::decode::Rows;
 use crate::guard::{self, CpuGuard};
 use crate::host;
 use crate::progress::Progress;
 use crate::redact::Redact;
-use crate::rows::Rows;
 use crate::sources::{self, Running};
 use crate::writer_thread::{self, Limits, Msg, Shared};
 
@@ -135,6 +138,35 @@ fn start_sources(cfg: &Config) -> Result<(Vec<Running>, Vec<SourceStatus>)> {
     Ok((running, statuses))
 }
 
+/// Have `rows` decode the records of source `src`, from its tables' declarations
+/// and the layout of its BPF object.
+fn decode_source(rows: &mut Rows, src: usize, name: &str) -> Result<()> {
+    let Some(object) = retrace_schema::sources::source(name).and_then(|d| d.object) else {
+        return Ok(());
+    };
+    let bytes = retrace_recorder_bpf::object(object)
+        .ok_or_else(|| anyhow!("no BPF object {object} was built"))?;
+    let layouts = ObjectLayouts::of_object(object, bytes)?;
+    let tables = tables::tables_of_source(name).map(|t| Arc::new(t.clone()));
+    rows.add_source(src, tables, &layouts)
+        .with_context(|| format!("decoding the records of source {name}"))
+}
+
+/// Each CPU's frequency at the start, read from sysfs (`initial` rows).
+fn initial_frequencies() -> Result<arrow::array::RecordBatch> {
+    let now = host::monotonic_ns();
+    let mut b = RowsBuilder::new(&CPU_FREQUENCY);
+    for (cpu, khz) in sources::cpufreq::initial_frequencies() {
+        b.push(retrace_schema::row![
+            ("ts_ns", now),
+            ("cpu", cpu),
+            ("freq_khz", khz),
+            ("initial", true),
+        ])?;
+    }
+    Ok(b.finish())
+}
+
 /// Why the loop stopped.
 fn stop_reason(
     signal: &AtomicUsize,
@@ -200,34 +232,37 @@ fn busiest(
     best.map(|(_, i)| i)
 }
 
-/// Record until the duration passes, a signal arrives, the command exits, or the
-/// size limit is reached.
-pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
-    for s in &cfg.sources {
-        if !sources::KNOWN.iter().any(|(k, _)| k == s) {
-            let known: Vec<&str> = sources::KNOWN.iter().map(|(k, _)| *k).collect();
-            bail!("unknown source {s:?} (known: {})", known.join(", "));
-        }
-    }
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        bail!("retrace-record must run as root (it loads BPF programs)");
-    }
-    create_capture_dir(&cfg.output, cfg.overwrite)?;
-    let mut manifest = base_manifest(&cfg);
-    let (mut running, statuses) = start_sources(&cfg)?;
-    manifest.sources = statuses;
+/// What opening the capture found out, for the rest of the recording.
+struct Opened {
+    /// Some source records stacks: the stack and symbol tables are filled.
+    records_stacks: bool,
+    /// Kernel text symbols snapshotted.
+    kernel_symbols: u64,
+    /// Address ranges of the probe machinery, stripped from kernel stacks.
+    probe_machinery: Vec<(u64, u64)>,
+}
+
+/// Create the capture's writer with a table for every running source, and write
+/// what is taken once at the start: kernel symbols, each CPU's frequency, the
+/// /proc snapshot.
+fn open_capture(
+    cfg: &Config,
+    manifest: Manifest,
+    running: &[Running],
+) -> Result<(CaptureWriter, Opened)> {
     let mut writer = CaptureWriter::create(&cfg.output, manifest, cfg.segment)
         .with_context(|| format!("creating the capture in {}", cfg.output.display()))?;
     if let Some(ring) = cfg.ring {
         writer.set_ring_limit(ring);
     }
-    for r in &running {
+    for r in running {
         for t in tables::tables_of_source(r.name) {
             writer.add_table(t)?;
         }
     }
-    let records_stacks = running.iter().any(|r| STACK_SOURCES.contains(&r.name));
+    let records_stacks = running
+        .iter()
+        .any(|r| retrace_schema::sources::records_stacks(r.name));
     let mut kernel_symbols = 0;
     let mut probe_machinery = Vec::new();
     if records_stacks {
@@ -239,13 +274,90 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         if kernel_symbols == 0 {
             eprintln!("retrace-record: warning: /proc/kallsyms shows no addresses (kptr_restrict?); kernel frames will stay unnamed");
         }
-        writer.write(&KERNEL_SYMBOLS, &ksyms.batch())?;
+        writer.write(&stacks::KERNEL_SYMBOLS, &ksyms.batch())?;
         probe_machinery = ksyms.probe_machinery();
+    }
+    if running.iter().any(|r| r.name == "cpufreq") {
+        writer.write(&CPU_FREQUENCY, &initial_frequencies()?)?;
     }
     if running.iter().any(|r| r.name == "proc") {
         let snap = crate::procfs::snapshot(host::monotonic_ns(), &cfg.redact);
         writer.write(&PROCESS_SNAPSHOT, &snap)?;
     }
+    Ok((
+        writer,
+        Opened {
+            records_stacks,
+            kernel_symbols,
+            probe_machinery,
+        },
+    ))
+}
+
+/// Detach every program, then take what the rings still hold and what the
+/// programs held back in their per-CPU batches, so nothing recorded is left.
+fn drain_after_detach(
+    running: &mut [Running],
+    rb: &libbpf_rs::RingBuffer<'_>,
+    rows: &mut Rows,
+) -> Result<()> {
+    for r in running.iter_mut() {
+        r.object.detach();
+    }
+    // A program that was running when we detached may still be writing its
+    // record (reserved, not yet committed): drain until the rings stay empty.
+    let mut quiet_rounds = 0;
+    while quiet_rounds < 3 {
+        if rb.consume_raw() > 0 {
+            quiet_rounds = 0;
+        } else {
+            quiet_rounds += 1;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut first_error = None;
+    for (i, r) in running.iter().enumerate() {
+        match r.object.held_batches() {
+            Ok(held) => {
+                for b in held {
+                    rows.push_batch(i, b.rec_kind, b.cpu, &b.data);
+                }
+            }
+            Err(e) if first_error.is_none() => {
+                first_error = Some(e.context(format!("source {}", r.name)))
+            }
+            Err(_) => {}
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+/// Record until the duration passes, a signal arrives, the command exits, or the
+/// size limit is reached.
+pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
+    for s in &cfg.sources {
+        if retrace_schema::sources::source(s).is_none() {
+            let known: Vec<&str> = retrace_schema::sources::sources()
+                .iter()
+                .map(|d| d.name)
+                .collect();
+            bail!("unknown source {s:?} (known: {})", known.join(", "));
+        }
+    }
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        bail!("retrace-record must run as root (it loads BPF programs)");
+    }
+    create_capture_dir(&cfg.output, cfg.overwrite)?;
+    let mut manifest = base_manifest(&cfg);
+    let (mut running, statuses) = start_sources(&cfg)?;
+    manifest.sources = statuses;
+    let (writer, start) = open_capture(&cfg, manifest, &running)?;
+    let Opened {
+        records_stacks,
+        kernel_symbols,
+        mut probe_machinery,
+    } = start;
 
     let shared = Arc::new(Shared::default());
     let (tx, rx) = sync_channel::<Msg>(QUEUE_BATCHES);
@@ -264,21 +376,18 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     let rows = Rc::new(RefCell::new(Rows::new(cfg.redact.clone())));
     {
         let mut rows = rows.borrow_mut();
-        rows.pmc_counters = sources::pmc::counter_names(&cfg.options.pmc);
-        rows.stacks
+        rows.cx.pmc_counters = sources::pmc::counter_names(&cfg.options.pmc);
+        rows.cx
+            .stacks
             .set_probe_machinery(std::mem::take(&mut probe_machinery));
         for (i, r) in running.iter_mut().enumerate() {
+            decode_source(&mut rows, i, r.name)?;
             if let Some(map) = r.stack_map.take() {
-                rows.stacks.add_map(i, map, r.name == "offcpu");
-            }
-        }
-        if running.iter().any(|r| r.name == "cpufreq") {
-            let now = host::monotonic_ns();
-            for (cpu, khz) in sources::cpufreq::initial_frequencies() {
-                rows.cpufreq.push_value(now, cpu, khz, true);
+                rows.cx.stacks.add_map(i, map, r.name == "offcpu");
             }
         }
     }
+
     // Events per source, for the overhead guard.
     let counts: Vec<Rc<Cell<u64>>> = running.iter().map(|_| Rc::new(Cell::new(0))).collect();
     let mut rings = Vec::new();
@@ -401,33 +510,9 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         }
     };
 
-    // Detach first, then drain what the rings still hold, so nothing that was
-    // recorded is left behind.
-    for r in &mut running {
-        r.object.detach();
-    }
-    // A program that was running when we detached may still be writing its
-    // record (reserved, not yet committed): drain until the rings stay empty.
-    let mut quiet_rounds = 0;
-    while quiet_rounds < 3 {
-        if rb.consume_raw() > 0 {
-            quiet_rounds = 0;
-        } else {
-            quiet_rounds += 1;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    // Then what the programs still held back in their per-CPU batches.
-    for r in &running {
-        match r.object.held_batches() {
-            Ok(held) => {
-                let mut rows = rows.borrow_mut();
-                for b in held {
-                    rows.push_batch(b.rec_kind, b.cpu, &b.data);
-                }
-            }
-            Err(e) if result.is_ok() => result = Err(e.context(format!("source {}", r.name))),
-            Err(_) => {}
+    if let Err(e) = drain_after_detach(&mut running, &rb, &mut rows.borrow_mut()) {
+        if result.is_ok() {
+            result = Err(e);
         }
     }
     let final_lost = lost_of(&running);
@@ -441,18 +526,20 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     if records_stacks {
         let stack_errors = running.iter().map(|r| r.object.stack_errors()).sum();
         let rows = rows.borrow();
-        let (batch, frames, named) = crate::symbolize::user_symbols(&rows.stacks, cfg.line_info);
+        let stacks = &rows.cx.stacks;
+        let (batch, frames, named) = crate::symbolize::user_symbols(stacks, cfg.line_info);
         stacks_info = Some(StacksInfo {
-            stacks: rows.stacks.count() as u64,
+            stacks: stacks.count() as u64,
             stack_errors,
-            processes: rows.stacks.mappings.len() as u64 + rows.stacks.unmapped.len() as u64,
-            processes_without_mappings: rows.stacks.unmapped.len() as u64,
+            processes: stacks.mappings.len() as u64 + stacks.unmapped.len() as u64,
+            processes_without_mappings: stacks.unmapped.len() as u64,
             user_frames: frames,
             user_frames_named: named,
             kernel_symbols,
         });
         if result.is_ok() && batch.num_rows() > 0 {
-            if let Err(e) = send(&tx, Msg::Batch(&USER_SYMBOLS, batch)) {
+            let table = Arc::new(stacks::USER_SYMBOLS.clone());
+            if let Err(e) = send(&tx, Msg::Batch(table, batch)) {
                 result = Err(e);
             }
         }

@@ -5,7 +5,7 @@ use std::fs;
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, RecordBatch, StringBuilder, UInt32Builder, UInt64Builder};
-use retrace_schema::tables::PROCESS_SNAPSHOT;
+use retrace_schema::catalog::proc::PROCESS_SNAPSHOT;
 
 use crate::redact::Redact;
 

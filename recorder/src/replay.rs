@@ -16,9 +16,10 @@ use retrace_recorder_bpf::sched::types::{rt_sched_switch, rt_sched_wakeup};
 use retrace_schema::manifest::Manifest;
 use retrace_schema::writer::{create_capture_dir, CaptureWriter, SegmentPolicy};
 
+use crate::decode::layout::ObjectLayouts;
+use crate::decode::Rows;
 use crate::guard::process_cpu;
 use crate::redact::Redact;
-use crate::rows::Rows;
 
 fn thread_cpu() -> std::time::Duration {
     // SAFETY: ru is a valid out pointer.
@@ -174,11 +175,11 @@ fn replay() {
     let out = std::env::temp_dir().join(format!("retrace-replay-{}", std::process::id()));
     create_capture_dir(&out, true).unwrap();
     let writer = CaptureWriter::create(&out, manifest, SegmentPolicy::default()).unwrap();
-    let (tx, rx) = sync_channel::<(&'static retrace_schema::tables::Table, RecordBatch)>(16);
+    let (tx, rx) = sync_channel::<(std::sync::Arc<retrace_schema::Table>, RecordBatch)>(16);
     let wt = std::thread::spawn(move || {
         let mut writer = writer;
         for (t, b) in rx {
-            writer.write(t, &b).unwrap();
+            writer.write(&t, &b).unwrap();
         }
         let m = writer.finish().unwrap();
         (m, thread_cpu())
@@ -192,6 +193,11 @@ fn replay() {
     let flt0 = faults();
     let cpu0 = process_cpu();
     let mut rows = Rows::new(Redact::default());
+    let bytes = retrace_recorder_bpf::object("sched").unwrap();
+    let layouts = ObjectLayouts::of_object("sched", bytes).unwrap();
+    let tables =
+        retrace_schema::tables::tables_of_source("sched").map(|t| std::sync::Arc::new(t.clone()));
+    rows.add_source(0, tables, &layouts).unwrap();
     let mut events = 0u64;
     let mut buf = Vec::with_capacity(128);
     for rep in 0..reps {
@@ -216,7 +222,7 @@ fn replay() {
             buf[0..8].copy_from_slice(&(ts + shift).to_ne_bytes());
             // One record per batch: a little more work per event than the
             // kernel's 16 KiB batches.
-            rows.push_batch(*kind, *cpu, &buf);
+            rows.push_batch(0, *kind, *cpu, &buf);
             events += 1;
         }
     }

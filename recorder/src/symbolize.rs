@@ -8,7 +8,7 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, RecordBatch, StringBuilder, UInt32Builder, UInt64Builder};
 use blazesym::symbolize::source::{Elf, Source};
 use blazesym::symbolize::{Input, Symbolized, Symbolizer};
-use retrace_schema::tables::{KERNEL_SYMBOLS, USER_SYMBOLS};
+use retrace_schema::catalog::stacks::{KERNEL_SYMBOLS, USER_SYMBOLS};
 
 use crate::stacks::{openable_path, Stacks};
 

@@ -35,3 +35,11 @@ pub fn ensure_mounted() -> Result<()> {
     }
     Ok(())
 }
+
+/// Where tracefs is (the debugfs path on older systems).
+pub fn path() -> std::path::PathBuf {
+    if Path::new(TRACEFS).join("events").is_dir() {
+        return TRACEFS.into();
+    }
+    "/sys/kernel/debug/tracing".into()
+}

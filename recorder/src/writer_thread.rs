@@ -17,7 +17,7 @@ use retrace_schema::writer::CaptureWriter;
 use crate::host;
 
 pub enum Msg {
-    Batch(&'static Table, RecordBatch),
+    Batch(std::sync::Arc<Table>, RecordBatch),
     /// Kernel-side lost-event counts per source (cumulative).
     Lost(Vec<(String, u64)>),
     /// Snapshot the current window into a new capture folder.
@@ -46,7 +46,7 @@ fn apply(writer: &mut CaptureWriter, msg: Msg, limits: &Limits) -> Result<()> {
             if let Some(d) = limits.delay_per_batch {
                 std::thread::sleep(d);
             }
-            writer.write(table, &batch)?;
+            writer.write(&table, &batch)?;
         }
         Msg::Lost(counts) => {
             for (name, n) in counts {

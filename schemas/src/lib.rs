@@ -1,8 +1,13 @@
-//! `retrace-schema`: the capture format shared by the recorder and the analyzer — the
-//! Arrow schema of every table, the manifest, the format version, and (feature `write`)
-//! the code that writes captures.
+//! `retrace-schema`: the capture format shared by the recorder and the analyzer: the
+//! catalog of sources and tables (each declared once, in `src/catalog/`), the manifest,
+//! the format version, one duration grammar, and (feature `write`) the code that writes
+//! captures and builds rows by column name.
 
+pub mod catalog;
 pub mod manifest;
+#[cfg(feature = "write")]
+pub mod rows;
+pub mod sources;
 pub mod tables;
 #[cfg(feature = "write")]
 pub mod writer;
@@ -32,4 +37,6 @@ pub enum Error {
     Capture { path: PathBuf, problem: String },
     #[error("parquet: {0}")]
     Parquet(String),
+    #[error("table {table}: {problem}")]
+    Rows { table: String, problem: String },
 }

@@ -28,6 +28,7 @@ use crate::rng::Rng;
 
 pub mod cpu;
 pub mod diff;
+pub mod signals;
 pub mod stacks;
 
 /// CLOCK_MONOTONIC ns at which the fixture's recording starts.
@@ -771,7 +772,7 @@ fn snapshot_batch(rows: &[Snap]) -> RecordBatch {
     )
 }
 
-fn attached(name: &str, probes: &[(&str, &str)], lost_events: u64) -> SourceStatus {
+pub(crate) fn attached(name: &str, probes: &[(&str, &str)], lost_events: u64) -> SourceStatus {
     SourceStatus {
         name: name.to_string(),
         status: SourceState::Attached {

@@ -166,7 +166,7 @@ fn plan(capture: &Capture, table: &Table, end_ns: u64) -> Result<Vec<Task>> {
             ArrowReaderOptions::new().with_schema(Arc::new(hinted)),
         )?;
         let pq = meta.metadata();
-        let time_leaf = table.time_column.and_then(|t| {
+        let time_leaf = table.time_column.as_deref().and_then(|t| {
             pq.file_metadata()
                 .schema_descr()
                 .columns()

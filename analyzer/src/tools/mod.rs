@@ -88,9 +88,10 @@ impl ToolDef {
             if let Some(t) = retrace_schema::table(name) {
                 // The shared stack tables' pseudo-source is no source of its own:
                 // whichever stack source ran filled them.
-                if t.source != retrace_schema::tables::STACKS_SOURCE && !sources.contains(&t.source)
+                if t.source != retrace_schema::tables::STACKS_SOURCE
+                    && !sources.contains(&t.source.as_ref())
                 {
-                    sources.push(t.source);
+                    sources.push(t.source.as_ref());
                 }
             }
         }

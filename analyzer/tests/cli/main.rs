@@ -14,6 +14,7 @@ mod docs;
 mod native;
 mod proc_tools;
 mod render_snapshots;
+mod signal_tools;
 mod sql;
 mod stack_tools;
 mod time_window;

@@ -5,12 +5,21 @@
 #ifndef RETRACE_H
 #define RETRACE_H
 
-#define RT_COMM_LEN 16
-#define RT_FILENAME_LEN 256
-/* argv bounds, documented in schemas/src/tables.rs (EXEC_*). */
-#define RT_EXEC_MAX_ARGS 32
-#define RT_EXEC_ARG_LEN 256
-#define RT_EXEC_ARGS_LEN 4096
+/* Sizes and encodings both sides use. An enum, not #defines, so that they are in
+ * every object's BTF: the recorder reads them from there (and its tests compare
+ * them with what the table declarations document), never from a copy. */
+enum rt_const {
+	RT_COMM_LEN = 16,
+	RT_FILENAME_LEN = 256,
+	/* argv bounds: the EXEC_* bounds documented with the proc tables. */
+	RT_EXEC_MAX_ARGS = 32,
+	RT_EXEC_ARG_LEN = 256,
+	RT_EXEC_ARGS_LEN = 4096,
+	RT_IRQ_NAME_LEN = 32,
+	/* The kernel's dev_t: major << MINORBITS | minor (include/linux/kdev_t.h). */
+	RT_DEV_MINORBITS = 20,
+};
+enum rt_const _rt_const = 0;
 
 enum rt_kind {
 	RT_KIND_BLOCK_IO = 1,
@@ -28,6 +37,10 @@ enum rt_kind {
 	RT_KIND_PMC = 13,
 	RT_KIND_BATCH = 14,
 };
+
+/* Keeps the kinds in every object's BTF: the recorder reads each record's kind
+ * (RT_KIND_<NAME> for struct rt_<name>) from there, not from a copy in Rust. */
+enum rt_kind _rt_kind = 0;
 
 /* A ring record that carries many records of one kind, recorded on one CPU:
  * this header, then `count` records of `rec_kind`'s struct, back to back. Hot
@@ -49,8 +62,6 @@ struct rt_batch_head {
 	__u32 pad;
 	struct rt_batch hdr; /* filled at hand-over: sent with the data, in one copy */
 };
-
-#define RT_IRQ_NAME_LEN 32
 
 struct rt_block_io {
 	__u32 kind;

@@ -2,8 +2,10 @@
 //! loads its BPF object with the best attach type the kernel supports, falls back
 //! where it must, and reports what ran for the manifest.
 
+pub mod attach;
 pub mod cpufreq;
 pub mod disk;
+pub mod generic;
 pub mod irq;
 pub mod offcpu;
 pub mod pmc;
@@ -12,54 +14,46 @@ pub mod profile;
 pub mod sched;
 pub mod syscalls;
 
-use anyhow::Result;
+use std::sync::{LazyLock, OnceLock};
+
+use anyhow::{anyhow, Result};
 use libbpf_rs::MapHandle;
 use retrace_schema::manifest::ProbeAttach;
 
-/// Every source this recorder knows, with a one-line description for `--help`.
-pub const KNOWN: &[(&str, &str)] = &[
-    (
-        "disk",
-        "block I/O requests: insert, issue, complete (low rate; default)",
-    ),
-    (
-        "proc",
-        "process exec (argv, return value), fork, exit, and a /proc snapshot (low rate; default)",
-    ),
-    (
-        "sched",
-        "every context switch and wakeup (one small record each; typically 1-50 k/s per CPU; default)",
-    ),
-    (
-        "profile",
-        "CPU samples at -F Hz per CPU with kernel+user stacks and run-queue length (Hz x CPUs; default)",
-    ),
-    (
-        "cpufreq",
-        "CPU frequency changes and each CPU's frequency at start (low rate; default)",
-    ),
-    (
-        "offcpu",
-        "blocked time >= --min-block with kernel+user stacks (a stack walk per blocking switch; opt-in)",
-    ),
-    (
-        "syscalls",
-        "every system call that returns: number, return value, both times (up to millions/s; opt-in)",
-    ),
-    (
-        "irq",
-        "hard and soft interrupt handler runs (softirqs reach 100 k/s+ on network hosts; opt-in)",
-    ),
-    (
-        "pmc",
-        "hardware counter samples: cycles, instructions, LLC references/misses (needs a PMU; opt-in)",
-    ),
-];
+/// The default `--sources` list: the catalog's low-rate sources (plus `sched`,
+/// whose single small record per switch measured cheaper than the in-kernel
+/// aggregation of live tools: DESIGN.md, cost facts).
+pub static DEFAULT: LazyLock<String> = LazyLock::new(retrace_schema::sources::default_list);
 
-/// The sources recorded when `--sources` is not given: the low-rate ones, plus
-/// `sched`, whose single small record per switch measured cheaper than the
-/// in-kernel aggregation of live tools (DESIGN.md, cost facts).
-pub const DEFAULT: &str = "disk,proc,sched,profile,cpufreq";
+/// The `--help` text of every source, from its declaration: what it records, into
+/// which tables, at what rate.
+pub fn help() -> String {
+    let all = retrace_schema::sources::sources();
+    let mut s = format!("Sources (default: {}):\n", DEFAULT.as_str());
+    for def in all {
+        let tables: Vec<String> = retrace_schema::tables::tables_of_source(def.name)
+            .map(|t| t.name.to_string())
+            .collect();
+        let opt = if def.default { "" } else { "(opt-in) " };
+        let text = format!("{opt}{} -> {} ({})", def.about, tables.join(", "), def.rate);
+        let mut line = format!("  {:<9} ", def.name);
+        let mut width = line.len();
+        for word in text.split(' ') {
+            if width + word.len() > 92 {
+                s.push_str(line.trim_end());
+                s.push('\n');
+                line = format!("{:12}", "");
+                width = 12;
+            }
+            line.push_str(word);
+            line.push(' ');
+            width += word.len() + 1;
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s
+}
 
 /// What every source's BPF object is configured with before load.
 #[derive(Debug, Clone, Default)]
@@ -261,19 +255,39 @@ pub fn probes(names: &[&str], attach: &str) -> Vec<ProbeAttach> {
         .collect()
 }
 
-/// Start a source by name.
+/// The code of a source declared `Loader::Custom`.
+type CustomStart = fn(&Options) -> Result<Running>;
+
+fn custom(name: &str) -> Option<CustomStart> {
+    Some(match name {
+        "disk" => disk::start,
+        "proc" => proc::start,
+        "sched" => sched::start,
+        "offcpu" => offcpu::start,
+        "profile" => profile::start,
+        "pmc" => pmc::start,
+        "syscalls" => syscalls::start,
+        "irq" => irq::start,
+        "cpufreq" => cpufreq::start,
+        _ => return None,
+    })
+}
+
+/// What this kernel offers, asked once per recording.
+fn kernel() -> &'static attach::LiveKernel {
+    static KERNEL: OnceLock<attach::LiveKernel> = OnceLock::new();
+    KERNEL.get_or_init(attach::LiveKernel::probe)
+}
+
+/// Start a source by name: through the generic loader, or its own code.
 pub fn start(name: &str, opts: &Options) -> Result<Running> {
-    match name {
-        "disk" => disk::start(opts),
-        "proc" => proc::start(opts),
-        "sched" => sched::start(opts),
-        "offcpu" => offcpu::start(opts),
-        "profile" => profile::start(opts),
-        "pmc" => pmc::start(opts),
-        "syscalls" => syscalls::start(opts),
-        "irq" => irq::start(opts),
-        "cpufreq" => cpufreq::start(opts),
-        _ => anyhow::bail!("unknown source {name:?}"),
+    let def =
+        retrace_schema::sources::source(name).ok_or_else(|| anyhow!("unknown source {name:?}"))?;
+    match def.loader {
+        retrace_schema::sources::Loader::Generic => generic::start(def, opts, kernel()),
+        _ => custom(name).ok_or_else(|| {
+            anyhow!("source {name} is declared with code of its own, but has none")
+        })?(opts),
     }
 }
 
@@ -284,6 +298,26 @@ pub fn comm_filter_bytes(comm: &str) -> [i8; 16] {
         *o = b as i8;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use retrace_schema::sources::{sources, Loader};
+
+    /// A source declared with code of its own has that code (a forgotten arm here
+    /// would otherwise fail only when someone records it).
+    #[test]
+    fn every_custom_source_has_its_code() {
+        for def in sources() {
+            if def.loader == Loader::Custom {
+                assert!(
+                    super::custom(def.name).is_some(),
+                    "{} has no start code",
+                    def.name
+                );
+            }
+        }
+    }
 }
 
 /// How probes attach, in order of preference (DESIGN.md).

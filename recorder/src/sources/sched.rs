@@ -9,7 +9,9 @@ use std::mem::{size_of, MaybeUninit};
 use anyhow::{Context, Result};
 use libbpf_rs::skel::{OpenSkel, Skel, SkelBuilder};
 use libbpf_rs::{MapCore, MapFlags, OpenObject};
-use retrace_recorder_bpf::sched::types::{rt_batch_head, rt_sched_switch, rt_sched_wakeup};
+use retrace_recorder_bpf::sched::types::{
+    rt_batch_head, rt_kind, rt_sched_switch, rt_sched_wakeup,
+};
 use retrace_recorder_bpf::sched::{SchedSkel, SchedSkelBuilder};
 
 use super::{
@@ -18,13 +20,11 @@ use super::{
 };
 use crate::rings;
 
-/// Largest batch (RT_BATCH_BYTES in batch.bpf.h).
-const BATCH_BYTES: u64 = 16 << 10;
-
 /// Bytes after which a CPU hands its batch to its ring: at most an eighth of
-/// the ring, so that a batch always fits beside unread ones.
-fn batch_bytes(ring_bytes: u64) -> u32 {
-    (ring_bytes / 8).min(BATCH_BYTES) as u32
+/// the ring, so that a batch always fits beside unread ones, and at most the
+/// buffer's size (`largest`: the object's own default, RT_BATCH_BYTES).
+fn batch_bytes(ring_bytes: u64, largest: u32) -> u32 {
+    (ring_bytes / 8).min(u64::from(largest)) as u32
 }
 
 impl LoadedObject for SchedSkel<'static> {
@@ -51,10 +51,14 @@ impl LoadedObject for SchedSkel<'static> {
     }
 
     fn held_batches(&self) -> Result<Vec<HeldBatch>> {
-        let mut out = held(&self.maps.switch_batch, 5, size_of::<rt_sched_switch>())?;
+        let mut out = held(
+            &self.maps.switch_batch,
+            rt_kind::RT_KIND_SCHED_SWITCH.0,
+            size_of::<rt_sched_switch>(),
+        )?;
         out.extend(held(
             &self.maps.wakeup_batch,
-            6,
+            rt_kind::RT_KIND_SCHED_WAKEUP.0,
             size_of::<rt_sched_wakeup>(),
         )?);
         Ok(out)
@@ -111,7 +115,7 @@ fn load(attach: Attach, opts: &Options) -> Result<SchedSkel<'static>> {
     let rodata = open.maps.rodata_data.as_deref_mut().expect("rodata");
     configure_common!(rodata, opts);
     rodata.switch_has_state_arg = switch_has_state_arg();
-    rodata.batch_bytes = batch_bytes(opts.ring_bytes);
+    rodata.batch_bytes = batch_bytes(opts.ring_bytes, rodata.batch_bytes);
     open.maps.rings.set_max_entries(opts.cpus as u32)?;
     open.maps.switch_batch.set_max_entries(opts.cpus as u32)?;
     open.maps.wakeup_batch.set_max_entries(opts.cpus as u32)?;

@@ -1,5 +1,6 @@
 //! `make-fixtures DIR`: write the committed fixture captures under DIR (`DIR/basic`,
-//! the `retrace diff` pairs `DIR/diff-*`, and the stack tools' `DIR/stacks`).
+//! the `retrace diff` pairs `DIR/diff-*`, the stack tools' `DIR/stacks`, `DIR/cpu` and
+//! `DIR/signals`).
 //! Run through `fixtures/make.sh`; the output is deterministic.
 
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ fn main() -> ExitCode {
     }
     let dir = root.join("stacks");
     results.push((dir.clone(), retrace_tests::fixture::stacks::write(&dir)));
+    let dir = root.join("signals");
+    results.push((dir.clone(), retrace_tests::fixture::signals::write(&dir)));
     let dir = root.join("cpu");
     results.push((dir.clone(), retrace_tests::fixture::cpu::write(&dir)));
     for (dir, result) in results {

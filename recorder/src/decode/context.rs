@@ -1,0 +1,81 @@
+//! What decoding needs besides the record: which source it came from (its stack
+//! map), the redaction rules, and names resolved on the recording host (disks,
+//! softirq vectors, sampled counters), each looked up once and cached.
+
+use std::collections::HashMap;
+
+use crate::redact::Redact;
+use crate::stacks::Stacks;
+
+/// Resolves device numbers to disk names through /sys on the recording host.
+#[derive(Default)]
+pub struct DiskNames(HashMap<(u32, u32), String>);
+
+impl DiskNames {
+    pub fn name(&mut self, major: u32, minor: u32) -> &str {
+        self.0
+            .entry((major, minor))
+            .or_insert_with(|| {
+                std::fs::read_link(format!("/sys/dev/block/{major}:{minor}"))
+                    .ok()
+                    .and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+                    .unwrap_or_else(|| format!("{major}:{minor}"))
+            })
+            .as_str()
+    }
+}
+
+#[derive(Default)]
+pub struct Context {
+    /// Index of the source whose record is decoded (its stack map).
+    pub src: usize,
+    pub redact: Redact,
+    pub disks: DiskNames,
+    pub stacks: Stacks,
+    /// Names of the `pmc` counters, by attach cookie.
+    pub pmc_counters: Vec<&'static str>,
+    softirqs: Option<Vec<String>>,
+}
+
+impl Context {
+    pub fn new(redact: Redact) -> Self {
+        Context {
+            redact,
+            ..Default::default()
+        }
+    }
+
+    /// Softirq vector names, in vector order, from the running kernel's BTF (the
+    /// `*_SOFTIRQ` enumerators): the kernel's own list, not a copy of it.
+    pub fn softirq_names(&mut self) -> &[String] {
+        self.softirqs.get_or_insert_with(softirq_names_of_kernel)
+    }
+}
+
+pub fn softirq_names_of_kernel() -> Vec<String> {
+    use libbpf_rs::btf::types::Enum;
+    let Ok(btf) = libbpf_rs::btf::Btf::from_vmlinux() else {
+        return Vec::new();
+    };
+    for e in btf.type_by_kind::<Enum<'_>>() {
+        let members: Vec<(String, i64)> = e
+            .iter()
+            .filter_map(|m| Some((m.name?.to_str()?.to_string(), m.value)))
+            .collect();
+        if !members.iter().any(|(n, _)| n == "HI_SOFTIRQ") {
+            continue;
+        }
+        let mut names = Vec::new();
+        for (n, v) in members {
+            if let Some(base) = n.strip_suffix("_SOFTIRQ") {
+                let i = v as usize;
+                if names.len() <= i {
+                    names.resize(i + 1, String::new());
+                }
+                names[i] = base.to_ascii_lowercase();
+            }
+        }
+        return names;
+    }
+    Vec::new()
+}

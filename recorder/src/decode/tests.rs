@@ -1,0 +1,246 @@
+//! The two sides of the record contract checked against each other, without a
+//! kernel: every catalog table decodes from its BPF object's BTF (each field its
+//! origin names exists, with a usable type), every record has its kind, and the
+//! constants the docs state are the ones the BPF side uses. Then records built
+//! field by field from the BTF layout decode into the right columns.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, AsArray};
+use arrow::datatypes::{Int32Type, UInt32Type, UInt64Type};
+use retrace_schema::sources::sources;
+use retrace_schema::tables::{
+    tables_of_source, EXEC_ARGS_BYTES, EXEC_FILENAME_BYTES, EXEC_MAX_ARGS,
+};
+
+use super::layout::{ObjectLayouts, RecordLayout};
+use super::plan::TableRows;
+use super::Rows;
+use crate::redact::Redact;
+
+fn layouts(object: &str) -> ObjectLayouts {
+    let bytes = retrace_recorder_bpf::object(object).unwrap_or_else(|| panic!("object {object}"));
+    ObjectLayouts::of_object(object, bytes).unwrap()
+}
+
+#[test]
+fn every_table_decodes_from_its_objects_btf() {
+    let mut checked = 0;
+    for def in sources() {
+        let Some(object) = def.object else { continue };
+        let l = layouts(object);
+        for t in tables_of_source(def.name) {
+            assert_eq!(t.source, def.name);
+            let Some(record) = &t.record else { continue };
+            l.kind(record)
+                .unwrap_or_else(|e| panic!("{}: {e:#}", t.name));
+            TableRows::new(Arc::new(t.clone()), &l).unwrap_or_else(|e| panic!("{}: {e:#}", t.name));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} tables decoded from records");
+}
+
+#[test]
+fn documented_bounds_are_the_bpf_sides() {
+    let l = layouts("proc");
+    let c = |n: &str| l.constants[n] as usize;
+    assert_eq!(c("RT_EXEC_MAX_ARGS"), EXEC_MAX_ARGS);
+    assert_eq!(c("RT_EXEC_ARGS_LEN"), EXEC_ARGS_BYTES);
+    assert_eq!(c("RT_FILENAME_LEN"), EXEC_FILENAME_BYTES);
+    let exec = l.record("rt_exec").unwrap();
+    assert_eq!(exec.field("args").unwrap().len, Some(EXEC_ARGS_BYTES));
+    assert_eq!(
+        exec.field("filename").unwrap().len,
+        Some(EXEC_FILENAME_BYTES)
+    );
+    assert_eq!(
+        l.constants["RT_DEV_MINORBITS"], 20,
+        "the kernel's MINORBITS"
+    );
+}
+
+/// A record of `r`, zeroed, with fields set by name.
+struct Rec<'a>(&'a RecordLayout, Vec<u8>);
+
+impl<'a> Rec<'a> {
+    fn new(r: &'a RecordLayout) -> Self {
+        Rec(r, vec![0; r.size])
+    }
+    fn set(mut self, name: &str, v: i64) -> Self {
+        let f = self.0.field(name).unwrap();
+        self.1[f.offset..f.offset + f.size].copy_from_slice(&v.to_ne_bytes()[..f.size]);
+        self
+    }
+    fn text(mut self, name: &str, s: &str) -> Self {
+        let f = self.0.field(name).unwrap();
+        self.1[f.offset..f.offset + s.len()].copy_from_slice(s.as_bytes());
+        self
+    }
+}
+
+#[test]
+fn a_block_request_decodes_through_its_origins() {
+    let l = layouts("disk");
+    let r = l.record("rt_block_io").unwrap();
+    let kind = l.kind("rt_block_io").unwrap() as i64;
+    let rec = Rec::new(r)
+        .set("kind", kind)
+        .set("dev", (254 << 20) | 16)
+        .set("ts_issue", 100)
+        .set("ts_complete", 250)
+        .set("bytes", 4096)
+        .set("pid", 42)
+        .set("status", 10) // BLK_STS_IOERR
+        .text("rwbs", "WS")
+        .text("comm", "fio");
+    let mut rows = Rows::new(Redact::default());
+    rows.add_source(3, tables_of_source("disk").map(|t| Arc::new(t.clone())), &l)
+        .unwrap();
+    assert_eq!(rows.push_record(3, &rec.1), 1);
+    assert_eq!(rows.push_record(3, &rec.1[..10]), 0, "a short record");
+    assert_eq!(rows.push_record(0, &rec.1), 0, "another source's kinds");
+    assert_eq!((rows.events, rows.malformed), (1, 2));
+    let out = rows.take_all();
+    let b = &out.iter().find(|(t, _)| t.name == "block_io").unwrap().1;
+    let u32s = |n: &str| {
+        b.column_by_name(n)
+            .unwrap()
+            .as_primitive::<UInt32Type>()
+            .value(0)
+    };
+    assert_eq!(
+        (
+            u32s("dev_major"),
+            u32s("dev_minor"),
+            u32s("bytes"),
+            u32s("pid")
+        ),
+        (254, 16, 4096, 42)
+    );
+    let ins = b.column_by_name("ts_insert_ns").unwrap();
+    assert!(ins.is_null(0), "ts_insert 0 is null");
+    let err = b
+        .column_by_name("error")
+        .unwrap()
+        .as_primitive::<Int32Type>()
+        .value(0);
+    assert_eq!(err, -libc::EIO);
+    assert_eq!(
+        b.column_by_name("rwbs")
+            .unwrap()
+            .as_string::<i32>()
+            .value(0),
+        "WS"
+    );
+    assert_eq!(
+        b.column_by_name("comm")
+            .unwrap()
+            .as_string::<i32>()
+            .value(0),
+        "fio"
+    );
+}
+
+#[test]
+fn a_batch_is_split_into_rows_of_its_cpu() {
+    let l = layouts("sched");
+    let sw = l.record("rt_sched_switch").unwrap();
+    let a = Rec::new(sw)
+        .set("ts", 10)
+        .set("prev_tid", 7)
+        .set("prev_prio", -1)
+        .text("prev_comm", "alpha");
+    let b = Rec::new(sw)
+        .set("ts", 20)
+        .set("prev_tid", 8)
+        .set("prev_prio", -1)
+        .text("prev_comm", "beta");
+    let h = l.record("rt_batch").unwrap();
+    let head = Rec::new(h)
+        .set("kind", l.kind("rt_batch").unwrap() as i64)
+        .set("rec_kind", l.kind("rt_sched_switch").unwrap() as i64)
+        .set("cpu", 3)
+        .set("count", 2);
+    let mut rec = head.1.clone();
+    rec.extend_from_slice(&a.1);
+    rec.extend_from_slice(&b.1);
+    let mut rows = Rows::new(Redact::default());
+    rows.add_source(
+        0,
+        tables_of_source("sched").map(|t| Arc::new(t.clone())),
+        &l,
+    )
+    .unwrap();
+    assert_eq!(rows.push_record(0, &rec), 2);
+    rec.truncate(rec.len() - 1);
+    assert_eq!(
+        rows.push_record(0, &rec),
+        0,
+        "a short batch is malformed, not misread"
+    );
+    // Held batches come without a header, and unaligned.
+    let w = l.record("rt_sched_wakeup").unwrap();
+    let wk = Rec::new(w)
+        .set("ts", 15)
+        .set("tid", 9)
+        .set("prio", 99)
+        .set("is_new", 1);
+    let mut held = vec![0u8];
+    held.extend_from_slice(&wk.1);
+    let wake_kind = l.kind("rt_sched_wakeup").unwrap();
+    assert_eq!(rows.push_batch(0, wake_kind, 1, &held[1..]), 1);
+    assert_eq!((rows.events, rows.malformed), (3, 1));
+    let out = rows.take_all();
+    let sw = &out
+        .iter()
+        .find(|(t, _)| t.name == "sched_switch")
+        .unwrap()
+        .1;
+    let col = |n: &str| sw.column_by_name(n).unwrap().clone();
+    assert_eq!(col("cpu").as_primitive::<UInt32Type>().values(), &[3, 3]);
+    assert_eq!(
+        col("prev_tid").as_primitive::<UInt32Type>().values(),
+        &[7, 8]
+    );
+    assert_eq!(
+        col("prev_prio").as_primitive::<Int32Type>().values(),
+        &[-1, -1]
+    );
+    assert_eq!(
+        col("ts_ns").as_primitive::<UInt64Type>().values(),
+        &[10, 20]
+    );
+    assert_eq!(col("prev_comm").as_string::<i32>().value(1), "beta");
+    let wk = &out
+        .iter()
+        .find(|(t, _)| t.name == "sched_wakeup")
+        .unwrap()
+        .1;
+    assert_eq!(
+        wk.column_by_name("cpu")
+            .unwrap()
+            .as_primitive::<UInt32Type>()
+            .values(),
+        &[1]
+    );
+    assert_eq!(
+        wk.column_by_name("prio")
+            .unwrap()
+            .as_primitive::<Int32Type>()
+            .values(),
+        &[99]
+    );
+    assert!(wk.column_by_name("new").unwrap().as_boolean().value(0));
+}
+
+#[test]
+fn softirq_names_come_from_the_kernel() {
+    let names = super::context::softirq_names_of_kernel();
+    if names.is_empty() {
+        eprintln!("skipped: no kernel BTF at /sys/kernel/btf/vmlinux");
+        return;
+    }
+    assert_eq!(&names[..4], ["hi", "timer", "net_tx", "net_rx"]);
+    assert!(names.iter().any(|n| n == "rcu"));
+}
