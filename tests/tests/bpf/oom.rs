@@ -218,6 +218,12 @@ fn probes(cap: &Path, source: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether the source probes the OOM killer's function (fentry or kprobe on
+/// oom_kill_process) rather than the mark_victim tracepoint.
+fn on_the_killer(attach: &[(String, String)]) -> bool {
+    attach.iter().any(|(_, a)| a == "kprobe" || a == "fentry")
+}
+
 #[test]
 fn an_oom_kill_in_a_memory_cgroup_is_recorded_once() {
     let test = "an_oom_kill_in_a_memory_cgroup_is_recorded_once";
@@ -236,7 +242,7 @@ fn an_oom_kill_in_a_memory_cgroup_is_recorded_once() {
     );
     let attach = probes(&cap, "oom");
     assert!(!attach.is_empty(), "oom attached no probe");
-    let from_kprobe = attach.iter().any(|(_, a)| a == "kprobe");
+    let from_killer = on_the_killer(&attach);
 
     // Other OOM kills on the machine may be recorded too: only the hog's is ours.
     let rows = sql(
@@ -273,7 +279,7 @@ fn an_oom_kill_in_a_memory_cgroup_is_recorded_once() {
     );
     assert!(u64_of(r, "total_vm_pages") >= rss, "{r}");
     // The OOM domain's size is known only to a probe on the killer itself.
-    if from_kprobe {
+    if from_killer {
         let total = u64_of(r, "total_pages");
         assert!(total >= limit_pages, "total_pages {total}: {r}");
     } else {
@@ -355,10 +361,10 @@ fn the_oom_killer_s_sigkill_is_recorded_as_sent_by_the_kernel() {
     );
     assert_eq!(oom.len(), 1, "{oom:?}");
     // Both happen within one call of the killer, which signals the victim and
-    // then marks it (the mark_victim tracepoint); a kprobe on the killer fires
+    // then marks it (the mark_victim tracepoint); a probe on the killer's entry fires
     // before either.
     let (sig_ts, oom_ts) = (u64_of(k, "ts_ns"), u64_of(&oom[0], "ts_ns"));
-    let (first, then) = if attach.iter().any(|(_, a)| a == "kprobe") {
+    let (first, then) = if on_the_killer(&attach) {
         (oom_ts, sig_ts)
     } else {
         (sig_ts, oom_ts)
