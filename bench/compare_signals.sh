@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --bin) bin="$2"; shift 2 ;;
     --sigsnoop) snoop="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
     esac
 done
