@@ -14,6 +14,8 @@ mod bpf {
     mod diff;
     mod disk;
     mod lifecycle;
+    mod oom;
     mod proc;
     mod safety;
+    mod signal;
 }
