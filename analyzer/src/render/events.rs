@@ -148,3 +148,93 @@ fn cell(c: &Column, r: &Row<'_>, span: &CaptureSpan) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
+    use retrace_schema::manifest::ClockPair;
+
+    use super::*;
+    use crate::session::QueryResult;
+
+    fn rows() -> Rows {
+        let cols: Vec<(&str, ArrayRef)> = vec![
+            (
+                "ts_ns",
+                Arc::new(Int64Array::from(vec![2_500_000_000, 3_000_000_000])),
+            ),
+            ("comm", Arc::new(StringArray::from(vec![Some("sh"), None]))),
+            ("code", Arc::new(Int64Array::from(vec![0, 3]))),
+            ("sig", Arc::new(Int64Array::from(vec![9, 0]))),
+            ("core", Arc::new(BooleanArray::from(vec![true, false]))),
+        ];
+        let batch = RecordBatch::try_from_iter(cols).unwrap();
+        Rows::from_result(&QueryResult {
+            schema: batch.schema(),
+            batches: vec![batch],
+        })
+        .unwrap()
+    }
+
+    fn col(header: &'static str, source: &'static str, align: Align, width: usize) -> Column {
+        Column {
+            header,
+            source,
+            align,
+            width,
+            format: CellFormat::Plain,
+            when: None,
+        }
+    }
+
+    /// Widths, alignment, conditional columns and formats, to the byte.
+    #[test]
+    fn event_list_exact_text() {
+        let list = EventList {
+            columns: vec![
+                Column {
+                    format: CellFormat::Elapsed(3),
+                    when: Some("timestamp"),
+                    ..col("TIME(s)", "ts_ns", Align::Left, 8)
+                },
+                col("COMM", "comm", Align::Left, 6),
+                col("CODE", "code", Align::Right, 5),
+                Column {
+                    format: CellFormat::Exit {
+                        signal: "sig",
+                        core: "core",
+                    },
+                    ..col("EXIT", "code", Align::Left, 0)
+                },
+            ],
+        };
+        let span = CaptureSpan {
+            start_ns: 1_000_000_000,
+            end_ns: 4_000_000_000,
+            clock: ClockPair {
+                monotonic_ns: 1_000_000_000,
+                wall_ns: 0,
+            },
+        };
+        let mut out = Vec::new();
+        list.render(&rows(), &span, &|_| true, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "TIME(s)  COMM    CODE EXIT\n\
+             1.500    sh         0 signal 9 (Killed), core dumped\n\
+             2.000    -          3 code 3\n"
+        );
+        let mut out = Vec::new();
+        list.render(&rows(), &span, &|_| false, &mut out).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .starts_with("COMM    CODE EXIT\n"));
+        let missing = EventList {
+            columns: vec![col("X", "nosuch", Align::Left, 0)],
+        };
+        let e = missing.render(&rows(), &span, &|_| true, &mut Vec::new());
+        assert!(e.unwrap_err().to_string().contains("nosuch"));
+    }
+}
