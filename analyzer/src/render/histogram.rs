@@ -136,3 +136,68 @@ impl Log2Layout {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    use retrace_schema::manifest::ClockPair;
+
+    use super::*;
+    use crate::session::QueryResult;
+
+    /// Sections shown by a flag, the unit chosen by another; the same text as
+    /// print_hist_sections writes for a hand-written renderer.
+    #[test]
+    fn log2_layout_sections_and_units() {
+        let cols: Vec<(&str, ArrayRef)> = vec![
+            ("interval_index", Arc::new(Int64Array::from(vec![0, 0, 0]))),
+            (
+                "disk",
+                Arc::new(StringArray::from(vec!["vda", "vda", "vdb"])),
+            ),
+            ("bucket", Arc::new(Int64Array::from(vec![1, 3, 2]))),
+            ("count", Arc::new(Int64Array::from(vec![4, 1, 2]))),
+        ];
+        let batch = RecordBatch::try_from_iter(cols).unwrap();
+        let rows = Rows::from_result(&QueryResult {
+            schema: batch.schema(),
+            batches: vec![batch],
+        })
+        .unwrap();
+        let layout = Log2Layout {
+            unit: "usecs",
+            unit_if: vec![("milliseconds", "msecs")],
+            sections: vec![SectionLabel::parse("disk = {disk}", Some("per-disk")).unwrap()],
+        };
+        let span = CaptureSpan {
+            start_ns: 0,
+            end_ns: 10,
+            clock: ClockPair {
+                monotonic_ns: 0,
+                wall_ns: 0,
+            },
+        };
+        let window = Window {
+            start_ns: 0,
+            end_ns: 10,
+            interval_ns: 10,
+            per_interval: false,
+        };
+        let render = |given: &dyn Fn(&str) -> bool| {
+            let mut out = Vec::new();
+            layout
+                .render(&rows, &span, &window, given, &mut out)
+                .unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let per_disk = render(&|f| f == "per-disk");
+        assert!(per_disk.starts_with("disk = vda\n"), "{per_disk}");
+        assert!(per_disk.contains("\n\ndisk = vdb\n"), "{per_disk}");
+        assert!(per_disk.contains("usecs"), "{per_disk}");
+        let one = render(&|f| f == "milliseconds");
+        assert!(!one.contains("disk ="), "{one}");
+        assert!(one.contains("msecs"), "{one}");
+    }
+}
