@@ -21,6 +21,31 @@
 --   args            the arguments joined by spaces (argv[0] first)
 --   args_truncated  true when the recorder cut the argument list (printed as " ...")
 --   filename        the path passed to exec
+--
+-- The tool (grammar: analyzer/src/tools/header.rs):
+-- @about   Every exec() of a new program: command, pid, parent, return value, arguments
+-- @after   biopattern
+-- @tables  process_exec
+-- @option  -T --time | flag | Include a HH:MM:SS time column.
+-- @option  -t --timestamp | flag | Include a timestamp column: seconds since the recording started.
+-- @option  -x --fails | flag $failed | Include failed exec()s.
+-- @option  -n --name NAME | string $name = '' | Only commands whose name contains NAME.
+-- @option  -l --line LINE | string $line = '' | Only commands whose arguments contain LINE.
+-- @option  -u --uid UID | uint $uid = -1 | Only this user id.
+-- @option  -U --print-uid | flag | Include a UID column.
+-- @example | Every successful exec()
+-- @example -x -T | Failed ones too, with a wall-clock time column
+-- @example -n cc -t | Commands whose name contains cc, with seconds since the start
+-- @example -l obj/ -U | Commands with obj/ in their arguments, with their user id
+-- @layout  events
+-- @column  TIME | ts_ns | <8 | wall %H:%M:%S | if --time
+-- @column  TIME(s) | time_s | <8 | fixed 3 | if --timestamp
+-- @column  UID | uid | <6 | | if --print-uid
+-- @column  PCOMM | comm | <16
+-- @column  PID | pid | <6
+-- @column  PPID | ppid | <6
+-- @column  RET | ret | >3
+-- @column  ARGS | args | | ellipsis args_truncated
 SELECT
     ts_ns,
     CAST(CAST(ts_ns AS BIGINT) - CAST($capture_start_ns AS BIGINT) AS DOUBLE) / 1e9 AS time_s,

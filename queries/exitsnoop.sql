@@ -19,6 +19,26 @@
 --   exit_code           exit status (0-255), 0 when killed by a signal
 --   signal              the signal that killed it, 0 when it exited
 --   core_dumped         true when it dumped core
+--
+-- The tool (grammar: analyzer/src/tools/header.rs):
+-- @about   Every process exit: age and exit code or signal
+-- @after   execsnoop
+-- @tables  process_exit
+-- @option  -t --timestamp | flag | Include a HH:MM:SS time column.
+-- @option  -x --failed | flag $failed | Trace error exits only (nonzero exit code or killed by a signal).
+-- @option  -T --threaded | flag $threads | Trace by thread: include the exits of every thread, not only of processes.
+-- @option  -p --pid PID | uint $pid = -1 | Trace this process only.
+-- @example | Every process exit
+-- @example -x -t | Only failed exits, with a wall-clock time column
+-- @example -T | Every thread's exit too
+-- @layout  events
+-- @column  TIME | ts_ns | <8 | wall %H:%M:%S | if --timestamp
+-- @column  PCOMM | comm | <16
+-- @column  PID | pid | <7
+-- @column  PPID | ppid | <7
+-- @column  TID | tid | <7
+-- @column  AGE(s) | age_s | <7 | fixed 2
+-- @column  EXIT_CODE | exit_code | | exit signal core_dumped
 SELECT
     ts_ns,
     CAST(CAST(ts_ns AS BIGINT) - CAST($capture_start_ns AS BIGINT) AS DOUBLE) / 1e9 AS time_s,

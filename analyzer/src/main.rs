@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use retrace::tools::{self, registry, Invocation, RunEnv};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use retrace::tools::{self, Tool};
 use retrace::{info, record, sql, Capture, OpenOptions};
 
 /// Analyze retrace captures: the BPF Performance Tools, after the fact.
@@ -37,6 +37,7 @@ struct Cli {
     command: Command,
 }
 
+/// The subcommands that are not tools; the tools come from the registry.
 #[derive(Debug, Subcommand)]
 enum Command {
     Info(info::InfoArgs),
@@ -59,63 +60,31 @@ enum Command {
         )]
         args: Vec<OsString>,
     },
-    Biolatency(tools::biolatency::Args),
-    Biosnoop(tools::biosnoop::Args),
-    Biotop(tools::biotop::Args),
-    Bitesize(tools::bitesize::Args),
-    Iosched(tools::iosched::Args),
-    Bioerr(tools::bioerr::Args),
-    Seeksize(tools::seeksize::Args),
-    Biopattern(tools::biopattern::Args),
-    Execsnoop(tools::execsnoop::Args),
-    Exitsnoop(tools::exitsnoop::Args),
-    Runqlat(tools::runqlat::Args),
-    Runqslower(tools::runqslower::Args),
-    Cpudist(tools::cpudist::Args),
-    Profile(tools::profile::Args),
-    Offcputime(tools::offcputime::Args),
-    Flamegraph(retrace::stacks::flamegraph::FlamegraphArgs),
-    Runqlen(tools::runqlen::Args),
-    Hardirqs(tools::hardirqs::Args),
-    Softirqs(tools::softirqs::Args),
-    Llcstat(tools::llcstat::Args),
-    Cpufreq(tools::cpufreq::Args),
-    Syscount(tools::syscount::Args),
 }
 
-impl Command {
-    fn tool(&self) -> Option<&dyn Tool> {
-        match self {
-            Command::Biolatency(a) => Some(a),
-            Command::Biosnoop(a) => Some(a),
-            Command::Biotop(a) => Some(a),
-            Command::Bitesize(a) => Some(a),
-            Command::Iosched(a) => Some(a),
-            Command::Bioerr(a) => Some(a),
-            Command::Seeksize(a) => Some(a),
-            Command::Biopattern(a) => Some(a),
-            Command::Execsnoop(a) => Some(a),
-            Command::Exitsnoop(a) => Some(a),
-            Command::Runqlat(a) => Some(a),
-            Command::Runqslower(a) => Some(a),
-            Command::Cpudist(a) => Some(a),
-            Command::Runqlen(a) => Some(a),
-            Command::Hardirqs(a) => Some(a),
-            Command::Softirqs(a) => Some(a),
-            Command::Llcstat(a) => Some(a),
-            Command::Cpufreq(a) => Some(a),
-            Command::Syscount(a) => Some(a),
-            _ => None,
-        }
-    }
+/// What the command line asks for.
+enum Parsed {
+    Command(Command),
+    Tool(Box<dyn Invocation>),
 }
 
 /// Run the command; Ok(true) when `retrace diff --fail-if` found a threshold crossed.
-async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace::Result<bool> {
-    let options = OpenOptions { strict: cli.strict };
-    if let Some(tool) = cli.command.tool() {
-        return tools::run(tool, options, out, err).await.map(|()| false);
-    }
+async fn dispatch(
+    parsed: Parsed,
+    options: OpenOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> retrace::Result<bool> {
+    let command = match parsed {
+        Parsed::Tool(tool) => {
+            let env = RunEnv {
+                options,
+                stdout_is_terminal: io::stdout().is_terminal(),
+            };
+            return tool.run(env, out, err).await.map(|()| false);
+        }
+        Parsed::Command(command) => command,
+    };
     let open = |path: &std::path::Path, err: &mut dyn Write| -> retrace::Result<Capture> {
         let capture = Capture::open_with(path, options)?;
         for w in capture.warnings() {
@@ -123,7 +92,7 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace
         }
         Ok(capture)
     };
-    match cli.command {
+    match command {
         Command::Info(args) => {
             let capture = open(&args.capture, err)?;
             if args.json {
@@ -139,32 +108,32 @@ async fn dispatch(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> retrace
         Command::Sql(args) => sql::run(&args, options, out, err).await?,
         Command::Diff(args) => return retrace::diff::run(&args, options, out, err).await,
         Command::Record { args } => return Err(record::exec_recorder(&args)),
-        Command::Profile(args) => args.run(options, out, err).await?,
-        Command::Offcputime(args) => args.run(options, out, err).await?,
-        Command::Flamegraph(args) => {
-            let terminal = io::stdout().is_terminal();
-            retrace::stacks::flamegraph::run(&args, options, terminal, out, err).await?
-        }
-        _ => unreachable!("tools are dispatched above"),
     }
     out.flush()?;
     Ok(false)
 }
 
-/// Parse the command line; each tool's `--help` ends with the columns of its query
-/// (from the header of `queries/<tool>.sql`).
-fn parse_args() -> Result<Cli, clap::Error> {
-    let mut cmd = Cli::command();
-    for def in tools::TOOLS {
-        let help = format!(
-            "Columns of --json / --csv output (see `--show-sql`; tables: {}):\n{}",
-            def.tables.join(", "),
-            def.columns_doc()
-        );
-        cmd = cmd.mut_subcommand(def.name, |sc| sc.after_help(help));
+/// The whole command line: the subcommands above and one per registered tool.
+fn command() -> clap::Command {
+    Cli::command().subcommands(registry().entries().map(|e| e.command()))
+}
+
+/// Parse the command line (`--strict` is global: before or after the subcommand).
+fn parse_args(
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<(Parsed, OpenOptions), clap::Error> {
+    let matches = command().try_get_matches_from(args)?;
+    let options = OpenOptions {
+        strict: matches.get_flag("strict"),
+    };
+    if let Some((name, sub)) = matches.subcommand() {
+        if let Some(entry) = registry().get(name) {
+            return Ok((Parsed::Tool(entry.parse(sub)?), options));
+        }
     }
-    let matches = cmd.try_get_matches()?;
-    Cli::from_arg_matches(&matches)
+    let cli = Cli::from_arg_matches(&matches)?;
+    let options = OpenOptions { strict: cli.strict };
+    Ok((Parsed::Command(cli.command), options))
 }
 
 /// An error and its causes on one line, skipping causes whose text the message
@@ -182,43 +151,99 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     line
 }
 
-/// A command-line error on one line: clap's message, its tips, and where to find help
-/// (clap's own rendering spans several lines and repeats the usage).
-fn usage_error_line(e: &clap::Error) -> String {
-    let text = e.render().to_string();
-    let mut message = String::new();
-    let mut tips = Vec::new();
-    let mut command = "retrace".to_string();
-    // The error may go on over indented lines (e.g. the list of missing
-    // arguments) until a blank line.
-    let mut in_error = false;
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() {
-            in_error = false;
-        } else if let Some(m) = line.strip_prefix("error: ") {
-            message = m.to_string();
-            in_error = true;
-        } else if in_error && !line.starts_with("tip: ") && !line.starts_with("Usage: ") {
-            message = format!("{} {line}", message.trim_end_matches(':'));
-        } else if let Some(t) = line.strip_prefix("tip: ") {
-            tips.push(t.to_string());
-        } else if let Some(u) = line.strip_prefix("Usage: ") {
-            command = u
-                .split_whitespace()
-                .take_while(|w| !w.starts_with(['[', '<']))
-                .collect::<Vec<_>>()
-                .join(" ");
+/// A command-line error on one line, from clap's error kind and context: what is wrong,
+/// tips, and where to find help (clap's own rendering spans several lines and
+/// repeats the usage).
+fn usage_error_line(e: &clap::Error, args: &[OsString]) -> String {
+    use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
+    let one = |k: K| match e.get(k) {
+        Some(V::String(s)) => s.clone(),
+        Some(V::Strings(v)) => v.join(", "),
+        Some(V::StyledStr(s)) => s.to_string(),
+        Some(V::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let (arg, value) = (one(K::InvalidArg), one(K::InvalidValue));
+    let mut message = match e.kind() {
+        ErrorKind::InvalidSubcommand => {
+            format!("unknown tool or command '{}'", one(K::InvalidSubcommand))
+        }
+        ErrorKind::UnknownArgument => format!("unexpected argument '{arg}' found"),
+        ErrorKind::InvalidValue if value.is_empty() => {
+            format!("a value is required for '{arg}' but none was supplied")
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let mut m = format!("invalid value '{value}' for '{arg}'");
+            if let Some(why) = std::error::Error::source(e) {
+                m.push_str(&format!(": {why}"));
+            }
+            m
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("the following required arguments were not provided: {arg}")
+        }
+        ErrorKind::ArgumentConflict => match e.get(K::PriorArg) {
+            Some(V::String(prior)) if *prior == arg => {
+                format!("the argument '{arg}' cannot be used multiple times")
+            }
+            Some(_) => format!(
+                "the argument '{arg}' cannot be used with '{}'",
+                one(K::PriorArg)
+            ),
+            None => format!("the argument '{arg}' cannot be used with the other arguments"),
+        },
+        ErrorKind::TooManyValues => {
+            format!("unexpected value '{value}' for '{arg}' found; no more were expected")
+        }
+        ErrorKind::MissingSubcommand => {
+            format!("'{}' needs a subcommand", one(K::InvalidSubcommand))
+        }
+        kind => match std::error::Error::source(e) {
+            Some(why) => why.to_string(),
+            None => kind.as_str().unwrap_or("invalid command line").to_string(),
+        },
+    };
+    if let Some(V::Strings(values)) = e.get(K::ValidValue) {
+        message.push_str(&format!(" (possible values: {})", values.join(", ")));
+    }
+    for kind in [K::SuggestedSubcommand, K::SuggestedArg, K::SuggestedValue] {
+        let similar: Vec<String> = match e.get(kind) {
+            Some(V::String(s)) => vec![format!("'{s}'")],
+            Some(V::Strings(v)) => v.iter().map(|s| format!("'{s}'")).collect(),
+            _ => continue,
+        };
+        if let Some((last, rest)) = similar.split_last().filter(|(_, r)| !r.is_empty()) {
+            message.push_str(&format!(" (did you mean {} or {last}?)", rest.join(", ")));
+        } else if let Some(one) = similar.first() {
+            message.push_str(&format!(" (did you mean {one}?)"));
         }
     }
-    if message.is_empty() {
-        message = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(V::StyledStrs(tips)) = e.get(K::Suggested) {
+        for tip in tips {
+            message.push_str(&format!(" ({tip})"));
+        }
     }
-    if e.kind() == clap::error::ErrorKind::InvalidSubcommand {
-        message = message.replace("unrecognized subcommand", "unknown tool or command");
-        command = "retrace tools` or `retrace".to_string();
+    let command = if e.kind() == ErrorKind::InvalidSubcommand {
+        "retrace tools` or `retrace".to_string()
+    } else {
+        subcommand_path(args)
+    };
+    format!("{message}; see `{command} --help`")
+}
+
+/// `retrace` and the subcommand the arguments name, if any.
+fn subcommand_path(args: &[OsString]) -> String {
+    let cmd = command();
+    let sub = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| !a.starts_with('-'))
+        .filter(|a| cmd.find_subcommand(a).is_some());
+    match sub {
+        Some(sub) => format!("retrace {sub}"),
+        None => "retrace".to_string(),
     }
-    let tips: String = tips.iter().map(|t| format!(" ({t})")).collect();
-    format!("{message}{tips}; see `{command} --help`")
 }
 
 /// Report a panic (a bug) as one line instead of a backtrace, and ask for a report.
@@ -246,8 +271,13 @@ fn install_panic_hook() {
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = match parse_args() {
-        Ok(cli) => cli,
+    if let Some(problem) = registry().problems().first() {
+        eprintln!("retrace: internal error: {problem} (a bug in retrace; please report it)");
+        return ExitCode::FAILURE;
+    }
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let (parsed, options) = match parse_args(args.iter().cloned()) {
+        Ok(parsed) => parsed,
         Err(e) if !e.use_stderr() => {
             let _ = e.print();
             return ExitCode::SUCCESS;
@@ -257,7 +287,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         Err(e) => {
-            eprintln!("retrace: {}", usage_error_line(&e));
+            eprintln!("retrace: {}", usage_error_line(&e, &args));
             return ExitCode::from(2);
         }
     };
@@ -273,7 +303,7 @@ fn main() -> ExitCode {
     };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut err = io::stderr();
-    let result = runtime.block_on(dispatch(cli, &mut out, &mut err));
+    let result = runtime.block_on(dispatch(parsed, options, &mut out, &mut err));
     let result = result.and_then(|crossed| {
         out.flush()?;
         Ok(crossed)

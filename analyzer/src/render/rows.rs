@@ -147,4 +147,23 @@ impl Row<'_> {
     pub fn str(&self, name: &str) -> String {
         self.opt_str(name).unwrap_or_default()
     }
+
+    /// Any cell as text: integers in decimal (also those DataFusion made decimals),
+    /// floats and strings as they are, null as `-`.
+    pub fn text(&self, name: &str) -> String {
+        match self.cell(name) {
+            v if v.is_null() => "-".to_string(),
+            ScalarValue::Int8(_)
+            | ScalarValue::Int16(_)
+            | ScalarValue::Int32(_)
+            | ScalarValue::Int64(_)
+            | ScalarValue::UInt8(_)
+            | ScalarValue::UInt16(_)
+            | ScalarValue::UInt32(_)
+            | ScalarValue::UInt64(_)
+            | ScalarValue::Decimal128(..) => self.opt_i128(name).unwrap_or(0).to_string(),
+            ScalarValue::Float64(_) | ScalarValue::Float32(_) => self.f64(name).to_string(),
+            _ => self.str(name),
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::Rows;
 use crate::session::Params;
@@ -15,6 +15,12 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/bioerr.sql"),
     tables: &["block_io"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "Every failed request, with its errno",
+        },
+    ],
 };
 
 /// Trace block I/O errors.

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::rows::Row;
 use crate::render::sections::{for_each_interval, print_hist_sections, Blocks};
@@ -17,6 +17,20 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/biolatency.sql"),
     tables: &["block_io"],
     native: Some(crate::native::block::biolatency),
+    examples: &[
+        Example {
+            args: "",
+            about: "Latency of every block I/O as one log2 histogram, in microseconds",
+        },
+        Example {
+            args: "-D -m",
+            about: "One histogram per disk, in milliseconds",
+        },
+        Example {
+            args: "-F -Q --interval 10",
+            about: "Per set of I/O flags, with OS queue time, one output per 10 s",
+        },
+    ],
 };
 
 /// Summarize block device I/O latency as a histogram.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::sections::{for_each_interval, Blocks};
 use crate::render::Rows;
@@ -15,6 +15,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/biopattern.sql"),
     tables: &["block_io"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "Random and sequential I/O per disk",
+        },
+        Example {
+            args: "--interval 5",
+            about: "The same for every 5 seconds",
+        },
+    ],
 };
 
 /// Show block device I/O pattern: the share of random and sequential requests.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::Rows;
 use crate::session::Params;
@@ -14,6 +14,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/biosnoop.sql"),
     tables: &["block_io"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "Every block I/O request with its latency",
+        },
+        Example {
+            args: "-Q -d vdb",
+            about: "Requests of disk vdb only, with their OS queue time",
+        },
+    ],
 };
 
 /// Trace block I/O: one line per request.

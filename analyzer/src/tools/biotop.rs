@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::sections::{for_each_interval, Blocks};
 use crate::render::Rows;
@@ -15,6 +15,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/biotop.sql"),
     tables: &["block_io"],
     native: Some(crate::native::block::biotop),
+    examples: &[
+        Example {
+            args: "",
+            about: "Processes by block I/O over the whole capture",
+        },
+        Example {
+            args: "--interval 5 -r 5",
+            about: "The top 5 of every 5 seconds",
+        },
+    ],
 };
 
 /// Block I/O top: processes ranked by bytes transferred.

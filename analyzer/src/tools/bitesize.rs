@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::rows::Row;
 use crate::render::sections::{for_each_interval, print_hist_sections, Blocks};
@@ -16,6 +16,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/bitesize.sql"),
     tables: &["block_io"],
     native: Some(crate::native::block::bitesize),
+    examples: &[
+        Example {
+            args: "",
+            about: "I/O sizes of every process",
+        },
+        Example {
+            args: "-d vdb",
+            about: "I/O sizes on disk vdb only",
+        },
+    ],
 };
 
 /// Summarize block I/O size as a histogram per process.

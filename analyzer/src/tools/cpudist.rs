@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use super::runqlat::TaskHistArgs;
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::Rows;
 use crate::session::Params;
@@ -16,6 +16,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/cpudist.sql"),
     tables: &["sched_switch"],
     native: Some(crate::native::sched::cpudist),
+    examples: &[
+        Example {
+            args: "",
+            about: "How long threads ran on CPU each time they were scheduled",
+        },
+        Example {
+            args: "-O -L -m",
+            about: "Time off CPU per thread, in milliseconds",
+        },
+    ],
 };
 
 /// Summarize on-CPU time per task as a histogram.

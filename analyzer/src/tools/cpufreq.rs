@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::capture::Capture;
 use crate::error::Result;
 use crate::render::rows::Row;
@@ -18,6 +18,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/cpufreq.sql"),
     tables: &["cpu_frequency"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "CPU time at each frequency, over all CPUs",
+        },
+        Example {
+            args: "-C",
+            about: "The same per CPU",
+        },
+    ],
 };
 
 /// Summarize time at each CPU frequency.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::sections::{for_each_interval, print_hist_sections, Blocks};
 use crate::render::Rows;
@@ -15,6 +15,20 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/hardirqs.sql"),
     tables: &["hardirq"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "Total time in each hard interrupt handler",
+        },
+        Example {
+            args: "-d",
+            about: "A latency histogram per handler",
+        },
+        Example {
+            args: "-C",
+            about: "How many times each handler ran",
+        },
+    ],
 };
 
 /// Options hardirqs and softirqs share.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::rows::Row;
 use crate::render::sections::{for_each_interval, print_hist_sections, Blocks};
@@ -16,6 +16,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/iosched.sql"),
     tables: &["block_io"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "Time requests spent queued in the I/O scheduler, per disk",
+        },
+        Example {
+            args: "-m",
+            about: "The same in milliseconds",
+        },
+    ],
 };
 
 /// Summarize the time block I/O spent queued in the OS before issue, per disk.

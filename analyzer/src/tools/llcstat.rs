@@ -5,7 +5,7 @@ use std::io::Write;
 
 use retrace_schema::manifest::SourceState;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::capture::Capture;
 use crate::error::Result;
 use crate::render::sections::{for_each_interval, Blocks};
@@ -18,6 +18,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/llcstat.sql"),
     tables: &["pmc"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "LLC references, misses and hit% per process and CPU",
+        },
+        Example {
+            args: "-t",
+            about: "The same per thread",
+        },
+    ],
 };
 
 /// Summarize cache references and misses by PID.

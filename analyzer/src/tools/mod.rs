@@ -22,27 +22,86 @@ use crate::render::Rows;
 use crate::session::{Params, Session};
 use crate::window::{self, CaptureSpan, Window};
 
-pub mod bioerr;
-pub mod biolatency;
-pub mod biopattern;
-pub mod biosnoop;
-pub mod biotop;
-pub mod bitesize;
-pub mod cpudist;
-pub mod cpufreq;
-pub mod execsnoop;
-pub mod exitsnoop;
-pub mod hardirqs;
-pub mod iosched;
-pub mod llcstat;
-pub mod offcputime;
-pub mod profile;
-pub mod runqlat;
-pub mod runqlen;
-pub mod runqslower;
-pub mod seeksize;
-pub mod softirqs;
-pub mod syscount;
+pub mod declared;
+pub mod header;
+pub mod readme;
+pub mod registry;
+
+pub use registry::{registry, Invocation, RunEnv};
+
+/// Declares the tools written in Rust, each a module `tools/<name>.rs` with a `DEF` and
+/// an `Args`, as one list: the modules and their registrations cannot drift apart.
+/// `query` tools run through [`run`]; `custom` ones have their own [`Invocation`];
+/// `unlisted` ones are custom views of other tools that `retrace tools` leaves out.
+macro_rules! rust_tools {
+    ($($how:ident $name:ident),* $(,)?) => {
+        $(pub mod $name;)*
+
+        /// The tools written in Rust, in the order `retrace tools` lists them.
+        fn rust_tools() -> Vec<registry::Entry> {
+            vec![$(registry::Entry::$how::<$name::Args>(&$name::DEF)),*]
+        }
+    };
+}
+
+rust_tools! {
+    query biolatency,
+    query biosnoop,
+    query biotop,
+    query bitesize,
+    query iosched,
+    query bioerr,
+    query seeksize,
+    query biopattern,
+    query runqlat,
+    query runqslower,
+    query cpudist,
+    custom profile,
+    custom offcputime,
+    unlisted flamegraph,
+    query runqlen,
+    query hardirqs,
+    query softirqs,
+    query llcstat,
+    query cpufreq,
+    query syscount,
+}
+
+/// Typed handles of declared tools, for Rust code that builds one without the command
+/// line (the fuzz target builds `execsnoop::Args`). A declared tool needs none.
+macro_rules! declared_handles {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("The tool declared in `queries/", stringify!($name), ".sql`.")]
+            pub mod $name {
+                /// Names the declared tool for [`Args`].
+                #[derive(Debug, Clone, Copy)]
+                pub struct Name;
+                impl super::declared::DeclaredName for Name {
+                    const NAME: &'static str = stringify!($name);
+                }
+                /// The tool's options, parsed as its subcommand parses them.
+                pub type Args = super::declared::Handle<Name>;
+            }
+        )*
+
+        /// The names of the handles above, for the test that each names a declared tool.
+        #[cfg(test)]
+        const DECLARED_HANDLES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+declared_handles!(execsnoop, exitsnoop);
+
+/// One example of a tool's use: `retrace TOOL CAPTURE ARGS`, and what it shows. The
+/// examples appear in `--help` and the tests run each over a fixture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Example {
+    /// Arguments after the capture, split at spaces (no quoting).
+    pub args: &'static str,
+    /// One line: what this shows.
+    pub about: &'static str,
+}
 
 /// What a tool is: its name, a one-line description, its query and its tables.
 #[derive(Debug)]
@@ -57,6 +116,8 @@ pub struct ToolDef {
     /// The same rows computed without the query engine, where that is much faster
     /// (see [`crate::native`]).
     pub native: Option<crate::native::NativeFn>,
+    /// Command lines for `--help`, run by the tests over a fixture.
+    pub examples: &'static [Example],
 }
 
 impl ToolDef {
@@ -106,34 +167,14 @@ impl ToolDef {
     }
 }
 
-/// Every tool, in the order `retrace tools` lists them.
-pub static TOOLS: &[&ToolDef] = &[
-    &biolatency::DEF,
-    &biosnoop::DEF,
-    &biotop::DEF,
-    &bitesize::DEF,
-    &iosched::DEF,
-    &bioerr::DEF,
-    &seeksize::DEF,
-    &biopattern::DEF,
-    &execsnoop::DEF,
-    &exitsnoop::DEF,
-    &runqlat::DEF,
-    &runqslower::DEF,
-    &cpudist::DEF,
-    &profile::DEF,
-    &offcputime::DEF,
-    &runqlen::DEF,
-    &hardirqs::DEF,
-    &softirqs::DEF,
-    &llcstat::DEF,
-    &cpufreq::DEF,
-    &syscount::DEF,
-];
+/// Every tool `retrace tools` lists, in its order.
+pub fn tools() -> impl Iterator<Item = &'static ToolDef> {
+    registry().listed().map(|e| e.def)
+}
 
 /// Look a tool up by name.
 pub fn tool(name: &str) -> Option<&'static ToolDef> {
-    TOOLS.iter().copied().find(|t| t.name == name)
+    registry().get(name).map(|e| e.def)
 }
 
 /// Options every tool takes.
@@ -331,7 +372,7 @@ pub fn show_sql(def: &ToolDef, params: &Params, out: &mut dyn Write) -> Result<(
 /// `retrace tools [CAPTURE]`: every tool with its description; with a capture, whether
 /// it can answer from it and, if not, which source is missing.
 pub fn print_tools(capture: Option<&Capture>, out: &mut dyn Write) -> Result<()> {
-    for def in TOOLS {
+    for def in tools() {
         match capture {
             None => writeln!(out, "{:<12} {}", def.name, def.about)?,
             Some(c) => match def.missing_source(c) {
@@ -348,12 +389,12 @@ pub fn print_tools(capture: Option<&Capture>, out: &mut dyn Write) -> Result<()>
 
 #[cfg(test)]
 mod tests {
-    use super::TOOLS;
+    use super::{registry, tools, DECLARED_HANDLES};
 
     /// Every `$parameter` a query uses is documented in its header comment.
     #[test]
     fn queries_document_their_parameters() {
-        for def in TOOLS {
+        for def in tools() {
             let (header, body): (Vec<&str>, Vec<&str>) = def
                 .sql
                 .lines()
@@ -377,6 +418,18 @@ mod tests {
                 def.sql.starts_with(&format!("-- {}:", def.name)),
                 "{}: header must start with the tool name",
                 def.name
+            );
+        }
+    }
+
+    /// Each typed handle names a tool declared in its query's header.
+    #[test]
+    fn declared_handles_name_declared_tools() {
+        for name in DECLARED_HANDLES {
+            let entry = registry().get(name).expect("a registered tool");
+            assert!(
+                entry.declaration().is_some(),
+                "{name} is not declared in its query"
             );
         }
     }

@@ -3,8 +3,9 @@
 //! largest last, or folded for flame graphs. The frames are named by
 //! [`crate::stacks`].
 
-use super::{CommonArgs, ToolDef};
-use crate::capture::OpenOptions;
+use futures::future::LocalBoxFuture;
+
+use super::{CommonArgs, Example, Invocation, RunEnv, ToolDef};
 use crate::error::{Error, Result};
 use crate::session::Params;
 use crate::stacks::{self, FoldArgs, StackArgs, StackQuery};
@@ -21,6 +22,16 @@ pub static DEF: ToolDef = ToolDef {
         "user_mappings",
     ],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "Microseconds blocked per stack, largest last",
+        },
+        Example {
+            args: "-f -d",
+            about: "Folded stacks, a `-` frame between user and kernel frames",
+        },
+    ],
 };
 
 /// bcc offcputime's default minimum block time.
@@ -64,14 +75,16 @@ pub fn query(stacks: &StackArgs, min_us: Option<u64>, max_us: Option<u64>) -> Re
     })
 }
 
-impl Args {
-    pub async fn run(
-        &self,
-        options: OpenOptions,
-        out: &mut dyn std::io::Write,
-        err: &mut dyn std::io::Write,
-    ) -> Result<()> {
-        let q = query(&self.stacks, self.min_us, self.max_us)?;
-        stacks::run_tool(&q, &self.common, &self.fold, options, out, err).await
+impl Invocation for Args {
+    fn run<'a>(
+        &'a self,
+        env: RunEnv,
+        out: &'a mut dyn std::io::Write,
+        err: &'a mut dyn std::io::Write,
+    ) -> LocalBoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let q = query(&self.stacks, self.min_us, self.max_us)?;
+            stacks::run_tool(&q, &self.common, &self.fold, env.options, out, err).await
+        })
     }
 }

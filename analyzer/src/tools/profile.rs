@@ -2,8 +2,9 @@
 //! user stacks with how many times they were sampled, hottest last, or folded for
 //! flame graphs. The frames are named by [`crate::stacks`].
 
-use super::{CommonArgs, ToolDef};
-use crate::capture::OpenOptions;
+use futures::future::LocalBoxFuture;
+
+use super::{CommonArgs, Example, Invocation, RunEnv, ToolDef};
 use crate::error::Result;
 use crate::session::Params;
 use crate::stacks::{self, FoldArgs, StackArgs, StackQuery};
@@ -20,6 +21,20 @@ pub static DEF: ToolDef = ToolDef {
         "user_mappings",
     ],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "CPU samples per stack, hottest last",
+        },
+        Example {
+            args: "-f",
+            about: "Folded stacks for flamegraph.pl or inferno",
+        },
+        Example {
+            args: "-K",
+            about: "Kernel stacks only",
+        },
+    ],
 };
 
 /// CPU profile: sampled stacks and their counts.
@@ -50,14 +65,16 @@ pub fn query(stacks: &StackArgs, include_idle: bool) -> StackQuery {
     }
 }
 
-impl Args {
-    pub async fn run(
-        &self,
-        options: OpenOptions,
-        out: &mut dyn std::io::Write,
-        err: &mut dyn std::io::Write,
-    ) -> Result<()> {
-        let q = query(&self.stacks, self.include_idle);
-        stacks::run_tool(&q, &self.common, &self.fold, options, out, err).await
+impl Invocation for Args {
+    fn run<'a>(
+        &'a self,
+        env: RunEnv,
+        out: &'a mut dyn std::io::Write,
+        err: &'a mut dyn std::io::Write,
+    ) -> LocalBoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let q = query(&self.stacks, self.include_idle);
+            stacks::run_tool(&q, &self.common, &self.fold, env.options, out, err).await
+        })
     }
 }

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::rows::Row;
 use crate::render::sections::{for_each_interval, print_hist_sections, Blocks};
@@ -17,6 +17,20 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/runqlat.sql"),
     tables: &["sched_switch", "sched_wakeup"],
     native: Some(crate::native::sched::runqlat),
+    examples: &[
+        Example {
+            args: "",
+            about: "How long threads waited to run, as one histogram",
+        },
+        Example {
+            args: "-P -m",
+            about: "One histogram per process, in milliseconds",
+        },
+        Example {
+            args: "--interval 5",
+            about: "One histogram per 5 seconds",
+        },
+    ],
 };
 
 /// Summarize run queue (scheduler) latency as a histogram.

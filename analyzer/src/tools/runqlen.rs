@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::linear::{print_linear_hist, values_from_pairs};
 use crate::render::rows::Row;
@@ -19,6 +19,20 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/runqlen.sql"),
     tables: &["profile"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "Run-queue length of the sampled CPUs",
+        },
+        Example {
+            args: "-C",
+            about: "One histogram per CPU",
+        },
+        Example {
+            args: "-O",
+            about: "Run-queue occupancy: how often threads were waiting",
+        },
+    ],
 };
 
 /// Summarize scheduler run queue length as a histogram.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::Rows;
 use crate::session::Params;
@@ -15,6 +15,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/runqslower.sql"),
     tables: &["sched_switch", "sched_wakeup"],
     native: Some(crate::native::sched::runqslower),
+    examples: &[
+        Example {
+            args: "",
+            about: "Every run-queue wait over 10 ms",
+        },
+        Example {
+            args: "1000 -P",
+            about: "Every wait over 1 ms, with the task that ran before",
+        },
+    ],
 };
 
 /// Trace high run queue latency.

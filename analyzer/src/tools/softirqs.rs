@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::hardirqs::IrqArgs;
-use super::{CommonArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, RenderCx, Tool, Example, ToolDef};
 use crate::error::Result;
 use crate::render::Rows;
 use crate::session::Params;
@@ -15,6 +15,16 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/softirqs.sql"),
     tables: &["softirq"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "Total time in each soft interrupt vector",
+        },
+        Example {
+            args: "-d -N",
+            about: "A histogram per vector, in nanoseconds",
+        },
+    ],
 };
 
 /// Summarize soft irq event time.

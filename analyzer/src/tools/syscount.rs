@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{CommonArgs, IntervalArgs, RenderCx, Tool, ToolDef};
+use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::capture::Capture;
 use crate::error::Result;
 use crate::names::errno_value;
@@ -18,6 +18,20 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/syscount.sql"),
     tables: &["syscalls"],
     native: None,
+    examples: &[
+        Example {
+            args: "",
+            about: "The most frequent system calls",
+        },
+        Example {
+            args: "-L -m",
+            about: "With their total time, in milliseconds",
+        },
+        Example {
+            args: "-P -x",
+            about: "Processes by failed system calls",
+        },
+    ],
 };
 
 /// Summarize syscall counts and latencies.

@@ -178,3 +178,46 @@ fn closed_pipe_is_not_an_error() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+/// Usage errors are one line built from clap's error context: what is wrong, clap's
+/// tips, and which `--help` to read; exit status 2.
+#[test]
+fn usage_errors_are_one_line_with_their_tips() {
+    let fx = fixture().to_string_lossy().into_owned();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["biolatency"],
+            "retrace: the following required arguments were not provided: <CAPTURE>; see `retrace biolatency --help`",
+        ),
+        (
+            &["biolatency", &fx, "--json", "--csv"],
+            "retrace: the argument '--json' cannot be used with '--csv'; see `retrace biolatency --help`",
+        ),
+        (
+            &["biolatency", &fx, "--interva", "5"],
+            "retrace: unexpected argument '--interva' found (did you mean '--interval'?); see `retrace biolatency --help`",
+        ),
+        (
+            &["biotop", &fx, "-r", "many"],
+            "retrace: invalid value 'many' for '--rows <ROWS>': invalid digit found in string; see `retrace biotop --help`",
+        ),
+        (
+            &["flamegraph", &fx, "--tool", "perf"],
+            "retrace: invalid value 'perf' for '--tool <TOOL>' (possible values: profile, offcputime) (did you mean 'profile'?); see `retrace flamegraph --help`",
+        ),
+        (
+            &["biotopp", &fx],
+            "retrace: unknown tool or command 'biotopp' (did you mean 'biosnoop' or 'biotop'?); see `retrace tools` or `retrace --help`",
+        ),
+        (
+            &["--strict", "exitsnoop", &fx, "-p", "-3"],
+            "retrace: unexpected argument '-3' found (to pass '-3' as a value, use '-- -3'); see `retrace exitsnoop --help`",
+        ),
+    ];
+    for (args, want) in cases {
+        let (code, err) = fails(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_eq!(err.trim_end(), *want, "{args:?}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}

@@ -13,6 +13,7 @@ mod diff;
 mod docs;
 mod native;
 mod proc_tools;
+mod registry;
 mod render_snapshots;
 mod signal_tools;
 mod sql;
