@@ -2,6 +2,7 @@
 //! Arrow schema of every table, the manifest, the format version, and (feature `write`)
 //! the code that writes captures.
 
+pub mod duration;
 pub mod manifest;
 pub mod tables;
 #[cfg(feature = "write")]

@@ -17,3 +17,4 @@ mod render_snapshots;
 mod sql;
 mod stack_tools;
 mod time_window;
+mod views;
