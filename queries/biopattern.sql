@@ -4,7 +4,8 @@
 -- of each disk in the window has no predecessor and is not counted. Requests of
 -- 0 bytes (cache flushes) carry no position and are left out.
 --
--- Tables: block_io (source `disk`).
+-- Tables: block_io (source `disk`), through the view block_io_seq
+-- (queries/views/block_io_seq.sql: each request's predecessor on its disk).
 --
 -- Parameters:
 --   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: requests completing in [start, end)
@@ -32,8 +33,8 @@ FROM (
     SELECT
         interval_index,
         disk,
-        sum(CASE WHEN CAST(sector AS BIGINT) = prev_end THEN 0 ELSE 1 END) AS random,
-        sum(CASE WHEN CAST(sector AS BIGINT) = prev_end THEN 1 ELSE 0 END) AS sequential,
+        sum(CASE WHEN CAST(sector AS BIGINT) = prev_end_sector THEN 0 ELSE 1 END) AS random,
+        sum(CASE WHEN CAST(sector AS BIGINT) = prev_end_sector THEN 1 ELSE 0 END) AS sequential,
         sum(CAST(bytes AS BIGINT)) AS bytes
     FROM (
         SELECT
@@ -41,15 +42,14 @@ FROM (
             disk,
             sector,
             bytes,
-            lag(CAST(sector AS BIGINT) + CAST(bytes AS BIGINT) / 512) OVER (
-                PARTITION BY disk ORDER BY ts_complete_ns, ts_issue_ns, sector
-            ) AS prev_end
-        FROM block_io
+            prev_end_sector
+        FROM block_io_seq
+        -- the predecessor must be in the window too: the first request of each disk
+        -- in the window has none
         WHERE ts_complete_ns >= $start_ns AND ts_complete_ns < $end_ns
-          AND bytes > 0
+          AND prev_complete_ns >= $start_ns
           AND ($disk = '' OR disk = $disk)
     )
-    WHERE prev_end IS NOT NULL
     GROUP BY interval_index, disk
 )
 ORDER BY interval_index, disk

@@ -6,7 +6,8 @@
 -- (an on-CPU run also needs both on the same CPU, which a lost event can break). The
 -- idle task (tid 0) is ignored. Runs are attributed to the interval in which they end.
 --
--- Tables: sched_switch (source `sched`).
+-- Tables: sched_switch (source `sched`), through the views oncpu_run and offcpu_run
+-- (queries/views/: how runs are paired).
 --
 -- Parameters:
 --   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: runs ending in [start, end)
@@ -23,38 +24,6 @@
 --   comm      command name of the first thread of that section seen, else null
 --   bucket    log2 slot of the time in units: floor(log2(time / unit)), 0 for 0 and 1
 --   count     runs in that slot
-WITH events AS (
-    -- is_in 1: switched in; 0: switched out
-    SELECT ts_ns, cpu, next_tid AS tid, next_pid AS pid, next_comm AS comm, 1 AS is_in
-    FROM sched_switch
-    WHERE ts_ns < $end_ns AND next_tid <> 0
-    UNION ALL
-    SELECT ts_ns, cpu, prev_tid, prev_pid, prev_comm, 0
-    FROM sched_switch
-    WHERE ts_ns < $end_ns AND prev_tid <> 0
-),
-paired AS (
-    SELECT
-        ts_ns, cpu, tid, pid, comm, is_in,
-        lag(is_in) OVER (PARTITION BY tid ORDER BY ts_ns, is_in) AS prev_is_in,
-        lag(ts_ns) OVER (PARTITION BY tid ORDER BY ts_ns, is_in) AS prev_ts,
-        lag(cpu) OVER (PARTITION BY tid ORDER BY ts_ns, is_in) AS prev_cpu
-    FROM events
-),
-runs AS (
-    SELECT
-        (ts_ns - $start_ns) / $interval_ns AS interval_index,
-        CASE WHEN $per_process THEN CAST(pid AS BIGINT)
-             WHEN $per_thread THEN CAST(tid AS BIGINT) END AS id,
-        ts_ns,
-        comm,
-        CAST(ts_ns AS BIGINT) - CAST(prev_ts AS BIGINT) AS run_ns
-    FROM paired
-    WHERE ts_ns >= $start_ns
-      AND ($pid < 0 OR pid = $pid)
-      AND CASE WHEN $offcpu THEN is_in = 1 AND prev_is_in = 0
-               ELSE is_in = 0 AND prev_is_in = 1 AND cpu = prev_cpu END
-)
 SELECT interval_index, id, comm, bucket, count(*) AS count
 FROM (
     SELECT
@@ -63,7 +32,22 @@ FROM (
         CASE WHEN $per_process OR $per_thread
              THEN first_value(comm) OVER (PARTITION BY id ORDER BY ts_ns) END AS comm,
         log2_bucket(run_ns / CAST($unit_ns AS BIGINT)) AS bucket
-    FROM runs
+    FROM (
+        SELECT
+            (ts_ns - $start_ns) / $interval_ns AS interval_index,
+            CASE WHEN $per_process THEN CAST(pid AS BIGINT)
+                 WHEN $per_thread THEN CAST(tid AS BIGINT) END AS id,
+            ts_ns,
+            comm,
+            run_ns
+        FROM (
+            SELECT ts_ns, tid, pid, comm, run_ns FROM oncpu_run WHERE NOT $offcpu
+            UNION ALL
+            SELECT ts_ns, tid, pid, comm, off_ns FROM offcpu_run WHERE $offcpu
+        )
+        WHERE ts_ns >= $start_ns AND ts_ns < $end_ns
+          AND ($pid < 0 OR pid = $pid)
+    )
 )
 GROUP BY interval_index, id, comm, bucket
 ORDER BY interval_index, id, bucket

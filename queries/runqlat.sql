@@ -8,7 +8,8 @@
 -- is ignored. Several wakeups before a switch-in: the last one counts, as in the live
 -- tool. Waits are attributed to the interval in which they end.
 --
--- Tables: sched_switch, sched_wakeup (source `sched`).
+-- Tables: sched_switch, sched_wakeup (source `sched`), through the view runq_wait
+-- (queries/views/runq_wait.sql: how waits are paired).
 --
 -- Parameters:
 --   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: waits ending (switch-in) in [start, end)
@@ -24,40 +25,6 @@
 --   comm      command name of the first thread of that section seen switched in, else null
 --   bucket    log2 slot of the wait in units: floor(log2(wait / unit)), 0 for 0 and 1
 --   count     waits in that slot
-WITH events AS (
-    -- kind 0: enters the run queue; kind 1: switched in (leaves it)
-    SELECT ts_ns, tid, pid, comm, 0 AS kind
-    FROM sched_wakeup
-    WHERE ts_ns < $end_ns AND tid <> 0
-    UNION ALL
-    SELECT ts_ns, prev_tid, prev_pid, prev_comm, 0
-    FROM sched_switch
-    WHERE ts_ns < $end_ns AND prev_state = 0 AND prev_tid <> 0
-    UNION ALL
-    SELECT ts_ns, next_tid, next_pid, next_comm, 1
-    FROM sched_switch
-    WHERE ts_ns < $end_ns AND next_tid <> 0
-),
-paired AS (
-    SELECT
-        ts_ns, tid, pid, comm, kind,
-        lag(kind) OVER (PARTITION BY tid ORDER BY ts_ns, kind) AS prev_kind,
-        lag(ts_ns) OVER (PARTITION BY tid ORDER BY ts_ns, kind) AS prev_ts
-    FROM events
-),
-waits AS (
-    SELECT
-        (ts_ns - $start_ns) / $interval_ns AS interval_index,
-        CASE WHEN $per_process THEN CAST(pid AS BIGINT)
-             WHEN $per_thread THEN CAST(tid AS BIGINT) END AS id,
-        ts_ns,
-        comm,
-        CAST(ts_ns AS BIGINT) - CAST(prev_ts AS BIGINT) AS wait_ns
-    FROM paired
-    WHERE kind = 1 AND prev_kind = 0
-      AND ts_ns >= $start_ns
-      AND ($pid < 0 OR pid = $pid)
-)
 SELECT interval_index, id, comm, bucket, count(*) AS count
 FROM (
     SELECT
@@ -66,7 +33,18 @@ FROM (
         CASE WHEN $per_process OR $per_thread
              THEN first_value(comm) OVER (PARTITION BY id ORDER BY ts_ns) END AS comm,
         log2_bucket(wait_ns / CAST($unit_ns AS BIGINT)) AS bucket
-    FROM waits
+    FROM (
+        SELECT
+            (ts_ns - $start_ns) / $interval_ns AS interval_index,
+            CASE WHEN $per_process THEN CAST(pid AS BIGINT)
+                 WHEN $per_thread THEN CAST(tid AS BIGINT) END AS id,
+            ts_ns,
+            comm,
+            wait_ns
+        FROM runq_wait
+        WHERE ts_ns >= $start_ns AND ts_ns < $end_ns
+          AND ($pid < 0 OR pid = $pid)
+    )
 )
 GROUP BY interval_index, id, comm, bucket
 ORDER BY interval_index, id, bucket

@@ -5,7 +5,8 @@
 -- to the thread's next switch-in; a switch-in whose previous event is not such an
 -- enqueue is skipped; the idle task (tid 0) is ignored.
 --
--- Tables: sched_switch, sched_wakeup (source `sched`).
+-- Tables: sched_switch, sched_wakeup (source `sched`), through the view runq_wait
+-- (queries/views/runq_wait.sql: how waits are paired).
 --
 -- Parameters:
 --   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: waits ending (switch-in) in [start, end)
@@ -23,30 +24,6 @@
 --   lat_us      the wait, µs (rounded down)
 --   prev_comm   command name of the thread switched out at that moment (swapper/N: idle)
 --   prev_tid, prev_pid  its thread and process id (0: the CPU was idle)
-WITH events AS (
-    -- kind 0: enters the run queue; kind 1: switched in, with the thread it replaced
-    SELECT ts_ns, cpu, tid, pid, comm, 0 AS kind,
-           CAST(NULL AS VARCHAR) AS ran_comm,
-           CAST(NULL AS INT UNSIGNED) AS ran_tid,
-           CAST(NULL AS INT UNSIGNED) AS ran_pid
-    FROM sched_wakeup
-    WHERE ts_ns < $end_ns AND tid <> 0
-    UNION ALL
-    SELECT ts_ns, cpu, prev_tid, prev_pid, prev_comm, 0, NULL, NULL, NULL
-    FROM sched_switch
-    WHERE ts_ns < $end_ns AND prev_state = 0 AND prev_tid <> 0
-    UNION ALL
-    SELECT ts_ns, cpu, next_tid, next_pid, next_comm, 1, prev_comm, prev_tid, prev_pid
-    FROM sched_switch
-    WHERE ts_ns < $end_ns AND next_tid <> 0
-),
-paired AS (
-    SELECT
-        *,
-        lag(kind) OVER (PARTITION BY tid ORDER BY ts_ns, kind) AS prev_kind,
-        lag(ts_ns) OVER (PARTITION BY tid ORDER BY ts_ns, kind) AS enqueued_ns
-    FROM events
-)
 SELECT
     ts_ns,
     CAST(CAST(ts_ns AS BIGINT) - CAST($capture_start_ns AS BIGINT) AS DOUBLE) / 1e9 AS time_s,
@@ -54,14 +31,13 @@ SELECT
     comm,
     tid,
     pid,
-    (CAST(ts_ns AS BIGINT) - CAST(enqueued_ns AS BIGINT)) / 1000 AS lat_us,
-    ran_comm AS prev_comm,
-    ran_tid AS prev_tid,
-    ran_pid AS prev_pid
-FROM paired
-WHERE kind = 1 AND prev_kind = 0
-  AND ts_ns >= $start_ns
-  AND (CAST(ts_ns AS BIGINT) - CAST(enqueued_ns AS BIGINT)) / 1000 > $min_us
+    wait_ns / 1000 AS lat_us,
+    prev_comm,
+    prev_tid,
+    prev_pid
+FROM runq_wait
+WHERE ts_ns >= $start_ns AND ts_ns < $end_ns
+  AND wait_ns / 1000 > $min_us
   AND ($pid < 0 OR pid = $pid)
   AND ($tid < 0 OR tid = $tid)
 ORDER BY ts_ns, cpu

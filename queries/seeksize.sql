@@ -4,7 +4,8 @@
 -- each disk in the window has no predecessor and is not counted. Requests of 0 bytes
 -- (cache flushes) carry no position and are left out.
 --
--- Tables: block_io (source `disk`).
+-- Tables: block_io (source `disk`), through the view block_io_seq
+-- (queries/views/block_io_seq.sql: requests with a position and where they end).
 --
 -- Parameters:
 --   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: requests completing in [start, end)
@@ -23,16 +24,18 @@ FROM (
         comm,
         log2_bucket(abs(CAST(sector AS BIGINT) - prev_end)) AS bucket
     FROM (
+        -- Issue order inside the window: a request's predecessor is the one issued
+        -- before it among those completing in the window, so the pairing is done
+        -- here, not taken from block_io_seq (whose order is completion).
         SELECT
             (ts_complete_ns - $start_ns) / $interval_ns AS interval_index,
             comm,
             sector,
-            lag(CAST(sector AS BIGINT) + CAST(bytes AS BIGINT) / 512) OVER (
+            lag(end_sector) OVER (
                 PARTITION BY disk ORDER BY ts_issue_ns, ts_complete_ns, sector
             ) AS prev_end
-        FROM block_io
+        FROM block_io_seq
         WHERE ts_complete_ns >= $start_ns AND ts_complete_ns < $end_ns
-          AND bytes > 0
           AND ($disk = '' OR disk = $disk)
     )
     WHERE prev_end IS NOT NULL

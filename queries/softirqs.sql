@@ -2,7 +2,7 @@
 -- vector, how many ran and their total time (softirq_entry -> softirq_exit, on one
 -- CPU), or with $dist a log2 histogram of the time per run for each vector.
 --
--- Tables: softirq (source `irq`).
+-- Tables: softirq (source `irq`), through the view irq_run (queries/views/irq_run.sql).
 --
 -- Parameters:
 --   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: handlers returning in [start, end)
@@ -22,12 +22,10 @@ FROM (
     SELECT
         (ts_ns - $start_ns) / $interval_ns AS interval_index,
         name,
-        CAST(ts_ns AS BIGINT) - CAST(ts_entry_ns AS BIGINT) AS run_ns,
-        CASE WHEN $dist THEN log2_bucket(
-            (CAST(ts_ns AS BIGINT) - CAST(ts_entry_ns AS BIGINT)) / CAST($unit_ns AS BIGINT)
-        ) END AS bucket
-    FROM softirq
-    WHERE ts_ns >= $start_ns AND ts_ns < $end_ns
+        run_ns,
+        CASE WHEN $dist THEN log2_bucket(run_ns / CAST($unit_ns AS BIGINT)) END AS bucket
+    FROM irq_run
+    WHERE kind = 'softirq' AND ts_ns >= $start_ns AND ts_ns < $end_ns
 )
 GROUP BY interval_index, name, bucket
 ORDER BY interval_index, name, bucket

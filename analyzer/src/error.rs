@@ -15,12 +15,26 @@ pub enum Error {
     /// The capture lacks a source a tool needs.
     #[error("{0}")]
     MissingSource(String),
-    /// A command-line value that does not make sense (time, window, parameter).
+    /// A command-line value that does not make sense (time, window, parameter, option
+    /// combination): the user's to fix on the command line.
     #[error("{0}")]
     Usage(String),
-    /// DataFusion refused or failed a query.
+    /// The capture's data cannot be used as it is (a value out of range, a column of
+    /// an unexpected type or with nulls), or holds nothing to show.
+    #[error("{0}")]
+    Data(String),
+    /// Something that should not happen whatever the input: a bug in retrace.
+    #[error("internal error: {0} (a bug in retrace; please report it)")]
+    Internal(String),
+    /// Something retrace needs from the host is missing or cannot run (a helper
+    /// program), or a file it was told to write cannot be written.
+    #[error("{0}")]
+    Environment(String),
+    /// DataFusion refused or failed a query. Shown as DataFusion's message on one line;
+    /// it is no [`std::error::Error::source`] of this error, so that printing the
+    /// chain of causes does not repeat it.
     #[error("{}", one_line(&.0.to_string()))]
-    Query(#[from] datafusion::error::DataFusionError),
+    Query(datafusion::error::DataFusionError),
     /// Arrow failed to format results.
     #[error("{}", one_line(&.0.to_string()))]
     Arrow(#[from] arrow::error::ArrowError),
@@ -30,6 +44,12 @@ pub enum Error {
     /// Writing output failed (a closed pipe among others).
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl From<datafusion::error::DataFusionError> for Error {
+    fn from(e: datafusion::error::DataFusionError) -> Self {
+        Error::Query(e)
+    }
 }
 
 /// Result of the analyzer library.

@@ -28,11 +28,11 @@ pub fn exec_recorder(args: &[OsString]) -> Error {
     let path = recorder_path();
     let e = Command::new(&path).args(args).exec();
     if e.kind() == io::ErrorKind::NotFound {
-        Error::Usage(format!(
+        Error::Environment(format!(
             "{RECORDER} is not installed (not next to retrace, not in PATH); \
              build it on a Linux host with `cargo build --release -p retrace-record`"
         ))
     } else {
-        Error::Usage(format!("cannot run {}: {e}", path.display()))
+        Error::Environment(format!("cannot run {}: {e}", path.display()))
     }
 }

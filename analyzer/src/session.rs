@@ -1,6 +1,9 @@
 //! A DataFusion session over one capture (or several as one dataset, see
 //! [`Session::open_many`]): its tables and retrace's SQL functions registered, queries
-//! run read-only with named parameters bound (`$start_ns`, ...).
+//! run read-only with named parameters bound (`$start_ns`, ...). The derived views of
+//! `queries/views/` ([`views`]) are registered over the tables.
+
+pub mod views;
 
 use std::collections::HashMap;
 
@@ -40,7 +43,7 @@ impl Params {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v)
-            .ok_or_else(|| Error::Usage(format!("parameter ${name} is not bound")))
+            .ok_or_else(|| Error::Internal(format!("query parameter ${name} is not bound")))
     }
 
     /// An integer parameter, whatever integer type it was bound as.
@@ -50,14 +53,16 @@ impl Params {
             ScalarValue::Int64(Some(v)) => Ok(i128::from(*v)),
             ScalarValue::UInt32(Some(v)) => Ok(i128::from(*v)),
             ScalarValue::Int32(Some(v)) => Ok(i128::from(*v)),
-            other => Err(Error::Usage(format!("${name} = {other} is not an integer"))),
+            other => Err(Error::Internal(format!(
+                "${name} = {other} is not an integer"
+            ))),
         }
     }
 
     /// A non-negative integer parameter.
     pub fn u64(&self, name: &str) -> Result<u64> {
         u64::try_from(self.int(name)?)
-            .map_err(|_| Error::Usage(format!("${name} must not be negative")))
+            .map_err(|_| Error::Internal(format!("${name} must not be negative")))
     }
 
     /// A string parameter.
@@ -65,7 +70,9 @@ impl Params {
         match self.get(name)? {
             ScalarValue::Utf8(Some(v)) | ScalarValue::LargeUtf8(Some(v)) => Ok(v.clone()),
             ScalarValue::Utf8View(Some(v)) => Ok(v.clone()),
-            other => Err(Error::Usage(format!("${name} = {other} is not a string"))),
+            other => Err(Error::Internal(format!(
+                "${name} = {other} is not a string"
+            ))),
         }
     }
 
@@ -73,7 +80,9 @@ impl Params {
     pub fn bool(&self, name: &str) -> Result<bool> {
         match self.get(name)? {
             ScalarValue::Boolean(Some(v)) => Ok(*v),
-            other => Err(Error::Usage(format!("${name} = {other} is not a boolean"))),
+            other => Err(Error::Internal(format!(
+                "${name} = {other} is not a boolean"
+            ))),
         }
     }
 
@@ -152,6 +161,7 @@ impl Session {
         let ctx = SessionContext::new_with_config(session_config()?);
         crate::udf::register(&ctx);
         capture.register(&ctx).await?;
+        views::register(&ctx).await?;
         Ok(Session {
             ctx,
             capture,
@@ -166,10 +176,11 @@ impl Session {
         let first = captures
             .first()
             .map(|(_, c)| c.clone())
-            .ok_or_else(|| Error::Usage("no capture given".into()))?;
+            .ok_or_else(|| Error::Internal("no capture given to open".into()))?;
         let ctx = SessionContext::new_with_config(session_config()?);
         crate::udf::register(&ctx);
         crate::capture::register_many(&ctx, &captures).await?;
+        views::register_many(&ctx, &captures).await?;
         Ok(Session {
             ctx,
             capture: first,
@@ -184,6 +195,8 @@ impl Session {
             let dropped = self.capture.drop_undecodable()?;
             if !dropped.is_empty() {
                 self.capture.register(&self.ctx).await?;
+                // A view holds the providers of the tables it was planned over.
+                views::register(&self.ctx).await?;
             }
             return Ok(dropped);
         };
@@ -193,6 +206,7 @@ impl Session {
         }
         if !dropped.is_empty() {
             crate::capture::register_many(&self.ctx, many).await?;
+            views::register_many(&self.ctx, many).await?;
         }
         Ok(dropped)
     }

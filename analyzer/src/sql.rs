@@ -1,5 +1,5 @@
-//! `retrace sql`: ad-hoc, read-only SQL over a capture. Every table is registered;
-//! DDL, DML, COPY and SET are refused. The tool parameters `$start_ns`, `$end_ns`,
+//! `retrace sql`: ad-hoc, read-only SQL over a capture. Every table and derived view
+//! (`queries/views/`) is registered; DDL, DML, COPY and SET are refused. The tool parameters `$start_ns`, `$end_ns`,
 //! `$interval_ns` and `$capture_start_ns` are bound from --since/--until/--interval
 //! (whole capture by default), and `--param NAME=VALUE` binds any other `$NAME`, so a
 //! tool's `queries/<tool>.sql` runs as is.
@@ -26,7 +26,10 @@ use crate::window;
 #[command(
     after_help = "Tables: every table of schemas/README.md (block_io, process_exec, \
 sched_switch, sched_wakeup, profile, syscalls, hardirq, softirq, cpu_frequency, pmc, \
-stacks, ...). Functions: log2_bucket(v), bio_flags(rwbs), errno_name(e), join_args(args), \
+stacks, ...). Views (queries/views/*.sql, each column documented there): runq_wait \
+(run-queue waits), thread_switch, oncpu_run, offcpu_run (on- and off-CPU stretches), \
+irq_run (interrupt handler runs), block_io_seq (each request with the previous one on \
+its disk). Functions: log2_bucket(v), bio_flags(rwbs), errno_name(e), join_args(args), \
 syscall_name(nr, arch) (arch as the manifest's host.arch: x86_64, aarch64).\n\nA tool's query runs as is: `retrace biolatency CAP -D --show-sql` \
 prints it with the --param options that reproduce the tool's output.\n\n\
 Several captures are one dataset: each table gains a `capture` column (the folder name, \

@@ -61,7 +61,7 @@ pub fn resolve(
     };
     let length = fmt_secs(span.end_ns.saturating_sub(span.start_ns));
     if span.end_ns <= span.start_ns.saturating_add(1) && since.is_none() && until.is_none() {
-        return Err(Error::Usage(
+        return Err(Error::Data(
             "the capture covers no time (its manifest has no end after its start, and it holds no rows after its start)".into(),
         ));
     }
@@ -120,26 +120,10 @@ fn parse_point(s: &str, span: &CaptureSpan) -> std::result::Result<i128, String>
         })
 }
 
-/// Parse a duration: a number with an optional unit (ns, us, ms, s, m, h); a bare
-/// number is seconds.
+/// Parse a duration in the grammar shared with the recorder
+/// ([`retrace_schema::duration`]): `10`, `1.5` (seconds), `500ms`, `1.5m`, `1h30m`, ...
 pub fn parse_duration(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let value: f64 = num.parse().ok()?;
-    let scale = match unit.trim() {
-        "ns" => 1.0,
-        "us" | "µs" => 1e3,
-        "ms" => 1e6,
-        "" | "s" | "sec" => 1e9,
-        "m" | "min" => 60e9,
-        "h" => 3600e9,
-        _ => return None,
-    };
-    let ns = value * scale;
-    (ns.is_finite() && ns >= 0.0 && ns < u64::MAX as f64).then_some(ns.round() as u64)
+    retrace_schema::duration::parse_ns(s).ok()
 }
 
 /// Parse a wall-clock time to Unix-epoch ns. `HH:MM:SS[.frac]` is local time on the
@@ -224,6 +208,8 @@ mod tests {
         assert_eq!(parse_duration("7us"), Some(7_000));
         assert_eq!(parse_duration("abc"), None);
         assert_eq!(parse_duration("10 parsecs"), None);
+        // The recorder's forms too: one grammar for both.
+        assert_eq!(parse_duration("1m30s"), Some(90_000_000_000));
     }
 
     #[test]

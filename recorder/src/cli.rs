@@ -141,13 +141,8 @@ pub enum Segment {
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(s)
-        .or_else(|_| {
-            s.parse::<f64>()
-                .map(Duration::from_secs_f64)
-                .map_err(|_| ())
-        })
-        .map_err(|_| format!("invalid duration {s:?} (e.g. 10s, 5m, 1h30m)"))?;
+    // The grammar the analyzer's --since/--interval accept too.
+    let d = retrace_schema::duration::parse(s).map_err(|e| e.to_string())?;
     if d.is_zero() {
         return Err("duration must be more than zero".into());
     }

@@ -4,6 +4,7 @@
 //! captures and builds rows by column name.
 
 pub mod catalog;
+pub mod duration;
 pub mod manifest;
 #[cfg(feature = "write")]
 pub mod rows;

@@ -24,7 +24,8 @@ use crate::udf::log2_bucket;
 const NONE: u32 = u32::MAX;
 
 fn block_io() -> Result<&'static retrace_schema::Table> {
-    retrace_schema::table("block_io").ok_or_else(|| Error::Usage("no block_io table".into()))
+    retrace_schema::table("block_io")
+        .ok_or_else(|| Error::Internal("no block_io table in the format".into()))
 }
 
 /// Position of `name` in `names` (the batch's column order).
@@ -33,7 +34,7 @@ fn col<'a>(b: &'a RecordBatch, names: &[&str], name: &str) -> Result<&'a ArrayRe
         .iter()
         .position(|n| *n == name)
         .map(|i| b.column(i))
-        .ok_or_else(|| Error::Usage(format!("column {name} was not read")))
+        .ok_or_else(|| Error::Internal(format!("column {name} was not read")))
 }
 
 type HistKey = (u64, u32, u32);

@@ -1,7 +1,8 @@
 //! Tools computed without the query engine where the engine is slow at their shape of
 //! query: the scheduler tools that pair each thread's events (`sched`: runqlat,
-//! cpudist, runqslower) and the block tools whose whole work is one pass over a few
-//! columns (`block`: biolatency, bitesize, biotop).
+//! cpudist, runqslower, over the pairings of the views runq_wait, oncpu_run and
+//! offcpu_run, whose rows it can also compute) and the block tools whose whole work
+//! is one pass over a few columns (`block`: biolatency, bitesize, biotop).
 //!
 //! Each native tool returns exactly the rows of its `queries/<tool>.sql` for
 //! the same parameters (tests compare both on the fixtures), so `--show-sql` and

@@ -39,11 +39,11 @@ impl Columns {
         for b in &self.batches {
             let col = b.column(i);
             if col.null_count() > 0 {
-                return Err(Error::Usage(format!("column {name} has nulls")));
+                return Err(Error::Data(format!("column {name} has nulls")));
             }
             let arr = col
                 .as_primitive_opt::<T>()
-                .ok_or_else(|| Error::Usage(format!("column {name}: unexpected type")))?;
+                .ok_or_else(|| Error::Data(format!("column {name}: unexpected type")))?;
             out.extend_from_slice(arr.values());
         }
         Ok(out)
@@ -79,7 +79,7 @@ impl Columns {
         let mut wanted: Vec<(usize, u32, usize)> = Vec::with_capacity(rows.len());
         for (pos, &r) in rows.iter().enumerate() {
             if u64::from(r) >= total {
-                return Err(Error::Usage(format!("row {r} of {name} out of range")));
+                return Err(Error::Internal(format!("row {r} of {name} out of range")));
             }
             let b = starts.partition_point(|s| *s <= u64::from(r)) - 1;
             wanted.push((b, (u64::from(r) - starts[b]) as u32, pos));
@@ -102,7 +102,7 @@ impl Columns {
         self.names
             .iter()
             .position(|n| n == name)
-            .ok_or_else(|| Error::Usage(format!("column {name} was not read")))
+            .ok_or_else(|| Error::Internal(format!("column {name} was not read")))
     }
 }
 
@@ -242,7 +242,7 @@ pub fn map_batches<A: Send>(
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err(Error::Usage("a reader thread panicked".into())))
+                    .unwrap_or_else(|_| Err(Error::Internal("a reader thread panicked".into())))
             })
             .collect()
     })
@@ -316,9 +316,9 @@ fn decode<'a>(
 pub fn values<T: ArrowPrimitiveType>(col: &ArrayRef) -> Result<&[T::Native]> {
     let arr = col
         .as_primitive_opt::<T>()
-        .ok_or_else(|| Error::Usage("unexpected column type".into()))?;
+        .ok_or_else(|| Error::Data("unexpected column type".into()))?;
     if arr.null_count() > 0 {
-        return Err(Error::Usage("unexpected nulls".into()));
+        return Err(Error::Data("unexpected nulls".into()));
     }
     Ok(arr.values())
 }
@@ -327,7 +327,7 @@ pub fn values<T: ArrowPrimitiveType>(col: &ArrayRef) -> Result<&[T::Native]> {
 /// distinct value of the batch's dictionary, then every row is one index.
 pub fn dict_ids(col: &ArrayRef, mut id: impl FnMut(&str) -> u32) -> Result<Vec<u32>> {
     let Some(dict) = col.as_dictionary_opt::<Int32Type>() else {
-        return Err(Error::Usage("a string column is not a dictionary".into()));
+        return Err(Error::Data("a string column is not a dictionary".into()));
     };
     let values = cast(dict.values(), &DataType::Utf8)?;
     let map: Vec<u32> = values

@@ -66,7 +66,7 @@ impl Rows {
     pub fn require(&self, names: &[&str]) -> Result<()> {
         for n in names {
             if !self.names.iter().any(|have| have == n) {
-                return Err(Error::Usage(format!("query result has no column `{n}`")));
+                return Err(Error::Internal(format!("query result has no column `{n}`")));
             }
         }
         Ok(())

@@ -91,7 +91,7 @@ pub async fn run(
     .await?;
     let rows = stacks(&mut prepared, &query, err).await?;
     if rows.is_empty() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Data(format!(
             "{}: no matching events in the selected time window, nothing to draw",
             query.def.name
         )));
@@ -140,7 +140,7 @@ pub async fn run(
     match &args.output {
         Some(path) => {
             std::fs::write(path, &svg)
-                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+                .map_err(|e| Error::Environment(format!("{}: {e}", path.display())))?;
             writeln!(
                 err,
                 "retrace: wrote {} ({} stacks)",

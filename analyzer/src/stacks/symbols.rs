@@ -56,14 +56,14 @@ pub type StackFrames = HashMap<(bool, u32), Vec<u64>>;
 fn column<'a>(b: &'a RecordBatch, name: &str) -> Result<&'a dyn Array> {
     b.column_by_name(name)
         .map(|c| c.as_ref())
-        .ok_or_else(|| Error::Usage(format!("capture table has no column `{name}`")))
+        .ok_or_else(|| Error::Internal(format!("capture table has no column `{name}`")))
 }
 
 fn u64_at(b: &RecordBatch, name: &str, i: usize) -> Result<Option<u64>> {
     let c = column(b, name)?;
     let v = c
         .as_primitive_opt::<UInt64Type>()
-        .ok_or_else(|| Error::Usage(format!("column `{name}` is not u64")))?;
+        .ok_or_else(|| Error::Data(format!("column `{name}` is not u64")))?;
     Ok((!v.is_null(i)).then(|| v.value(i)))
 }
 
@@ -71,7 +71,7 @@ fn u32_at(b: &RecordBatch, name: &str, i: usize) -> Result<u32> {
     let c = column(b, name)?;
     let v = c
         .as_primitive_opt::<UInt32Type>()
-        .ok_or_else(|| Error::Usage(format!("column `{name}` is not u32")))?;
+        .ok_or_else(|| Error::Data(format!("column `{name}` is not u32")))?;
     Ok(v.value(i))
 }
 
@@ -79,7 +79,7 @@ fn str_at(b: &RecordBatch, name: &str, i: usize) -> Result<Option<String>> {
     let c = column(b, name)?;
     let v = c
         .as_string_opt::<i32>()
-        .ok_or_else(|| Error::Usage(format!("column `{name}` is not a string")))?;
+        .ok_or_else(|| Error::Data(format!("column `{name}` is not a string")))?;
     Ok((!v.is_null(i)).then(|| v.value(i).to_string()))
 }
 

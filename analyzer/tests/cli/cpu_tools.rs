@@ -960,7 +960,7 @@ fn show_sql_binds_the_capture_architecture() {
 }
 
 /// Every CPU tool over the cpu fixture, against committed snapshots
-/// (`tests/snapshots/cpu-*.txt`; `RETRACE_BLESS=1` rewrites them).
+/// (`tests/cli/snapshots/cpu-*.snap`; see [`assert_snapshots`] to review changes).
 #[test]
 fn cpu_fixture_outputs_match_snapshots() {
     let fx = fx();
@@ -996,22 +996,10 @@ fn cpu_fixture_outputs_match_snapshots() {
         ("cpu-cpufreq-C", &["cpufreq", &fx, "-C"]),
         ("cpu-cpufreq-interval", &["cpufreq", &fx, "--interval", "7"]),
     ];
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let bless = std::env::var_os("RETRACE_BLESS").is_some();
-    let mut stale = Vec::new();
-    for (name, args) in cases {
-        let out = ok(args).replace(&fx, "fixtures/cpu");
-        let path = dir.join(format!("{name}.txt"));
-        if bless {
-            std::fs::write(&path, &out).unwrap();
-        } else if std::fs::read_to_string(&path).unwrap_or_default() != out {
-            stale.push(format!("{name}:\n{out}"));
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "outputs differ from tests/snapshots (RETRACE_BLESS=1 cargo test -p retrace to accept):\n{}",
-        stale.join("\n")
+    assert_snapshots(
+        cases
+            .iter()
+            .map(|(name, args)| (*name, ok(args).replace(&fx, "fixtures/cpu"))),
     );
 }
 

@@ -2,7 +2,7 @@
 //! `fixtures/make.sh`): the same workload twice is not flagged and passes reasonable
 //! `--fail-if` gates; injected changes (fio latency ×2, `sh` spawned 3×, a new `curl`
 //! spawned 100×) are reported with their magnitude and fail the gates; captures of
-//! another host say what is not comparable. Exact text against `tests/snapshots/diff-*`.
+//! another host say what is not comparable. Exact text against `tests/cli/snapshots/diff-*.snap`.
 //! Regression tests for issue 4.
 
 use std::path::{Path, PathBuf};
@@ -266,25 +266,11 @@ fn diff_text_snapshots() {
             0,
         ),
     ];
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let bless = std::env::var_os("RETRACE_BLESS").is_some();
-    let mut stale = Vec::new();
-    for (name, args, code) in cases {
+    assert_snapshots(cases.into_iter().map(|(name, args, code)| {
         let o = retrace(&args);
         assert_eq!(o.status.code(), Some(code), "{name}: {}", stderr(&o));
-        let out = stdout(&o);
-        let path = dir.join(format!("{name}.txt"));
-        if bless {
-            std::fs::write(&path, &out).unwrap();
-        } else if std::fs::read_to_string(&path).unwrap_or_default() != out {
-            stale.push(format!("{name}:\n{out}"));
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "outputs differ from tests/snapshots (RETRACE_BLESS=1 cargo test -p retrace to accept):\n{}",
-        stale.join("\n")
-    );
+        (name, stdout(&o))
+    }));
 }
 
 #[test]

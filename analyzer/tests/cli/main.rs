@@ -19,3 +19,4 @@ mod signal_tools;
 mod sql;
 mod stack_tools;
 mod time_window;
+mod views;

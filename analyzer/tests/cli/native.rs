@@ -122,7 +122,7 @@ fn native_block_tools_return_exactly_the_rows_of_their_sql() {
 }
 
 /// Rewrite a table of a copied capture with its rows in reverse order.
-fn reverse_table(capture: &Path, table: &str) {
+pub fn reverse_table(capture: &Path, table: &str) {
     let batches = read_table(capture, table);
     let schema = batches[0].schema();
     let all = concat_batches(&schema, &batches).unwrap();

@@ -1,6 +1,6 @@
 //! Exact text: tools over a tiny capture written here, whose expected output is written
 //! by hand, and every tool over the fixture against committed snapshots
-//! (`tests/snapshots/*.txt`; `RETRACE_BLESS=1 cargo test -p retrace` rewrites them).
+//! (`tests/cli/snapshots/*.snap`; see `support::assert_snapshots` to review changes).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -297,22 +297,9 @@ fn fixture_outputs_match_snapshots() {
         ("execsnoop-x-T", &["execsnoop", &fx, "-x", "-T"]),
         ("exitsnoop-T-t", &["exitsnoop", &fx, "-T", "-t"]),
     ];
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let bless = std::env::var_os("RETRACE_BLESS").is_some();
-    let mut stale = Vec::new();
-    for (name, args) in cases {
-        let out = ok(args).replace(&fx, "fixtures/basic");
-        let path = dir.join(format!("{name}.txt"));
-        if bless {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &out).unwrap();
-        } else if std::fs::read_to_string(&path).unwrap_or_default() != out {
-            stale.push(format!("{name}:\n{out}"));
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "outputs differ from tests/snapshots (RETRACE_BLESS=1 cargo test -p retrace to accept):\n{}",
-        stale.join("\n")
+    assert_snapshots(
+        cases
+            .iter()
+            .map(|(name, args)| (*name, ok(args).replace(&fx, "fixtures/basic"))),
     );
 }

@@ -1,7 +1,7 @@
 //! The stack tools (profile, offcputime, flamegraph) on the `stacks` fixture
 //! (`fixtures/stacks`), each checked against stacks named here from the raw Parquet
 //! rows with a deliberately naive symbolizer (linear scans), plus exact-text
-//! snapshots of their layouts (`tests/snapshots/stacks-*.txt`).
+//! snapshots of their layouts (`tests/cli/snapshots/stacks-*.snap`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -576,7 +576,7 @@ fn stack_tools_show_their_sql() {
 }
 
 /// Exact text of each layout on the fixture, against committed snapshots
-/// (`RETRACE_BLESS=1 cargo test -p retrace` rewrites them).
+/// (see `support::assert_snapshots` to review changes).
 #[test]
 fn stack_outputs_match_snapshots() {
     let fx = fx();
@@ -590,23 +590,7 @@ fn stack_outputs_match_snapshots() {
         ("stacks-offcputime", &["offcputime", &fx]),
         ("stacks-offcputime-f-d", &["offcputime", &fx, "-f", "-d"]),
     ];
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let bless = std::env::var_os("RETRACE_BLESS").is_some();
-    let mut stale = Vec::new();
-    for (name, args) in cases {
-        let out = ok(args);
-        let path = dir.join(format!("{name}.txt"));
-        if bless {
-            std::fs::write(&path, &out).unwrap();
-        } else if std::fs::read_to_string(&path).unwrap_or_default() != out {
-            stale.push(format!("{name}:\n{out}"));
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "outputs differ from tests/snapshots (RETRACE_BLESS=1 cargo test -p retrace to accept):\n{}",
-        stale.join("\n")
-    );
+    assert_snapshots(cases.iter().map(|(name, args)| (*name, ok(args))));
 }
 
 /// `retrace diff --tool profile`: folded stacks matched between captures. NEW is the

@@ -318,3 +318,35 @@ pub fn edit_manifest(dir: &Path, edit: impl FnOnce(&mut Value)) {
     edit(&mut v);
     std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
 }
+
+/// Check text outputs against their committed snapshots, `tests/cli/snapshots/NAME.snap`
+/// (insta's format: a short header, then the text exactly), every case before failing
+/// so that one run lists all that changed.
+///
+/// To review changes: `cargo insta review` (from `cargo install cargo-insta`) after a
+/// failing run, which leaves `NAME.snap.new` files; to accept every new output at once:
+/// `INSTA_UPDATE=always cargo test -p retrace --test cli snapshot`.
+pub fn assert_snapshots<'a>(cases: impl IntoIterator<Item = (&'a str, String)>) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    let mut stale = Vec::new();
+    for (name, out) in cases {
+        // insta ignores a difference in trailing newlines; the outputs must not.
+        assert!(
+            out.is_empty() || out.ends_with('\n'),
+            "{name}: no final newline"
+        );
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(name, out));
+        }));
+        if checked.is_err() {
+            stale.push(name);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "outputs differ from tests/cli/snapshots: {stale:?} (see above; cargo insta review)"
+    );
+}
