@@ -4,6 +4,7 @@
 //! - `bio_flags(rwbs)`: a block request's operation and flags as libbpf-tools
 //!   `biolatency -F` names them ("Sync-Write", "ReadAhead-Read").
 //! - `errno_name(e)`: "EIO" for -5 or 5.
+//! - `signal_name(sig)`: "SIGKILL" for 9.
 //! - `join_args(args)`: an argv list joined by spaces, as execsnoop prints it.
 //! - `syscall_name(nr, arch)`: "openat" for 257 on "x86_64" (`syscall_<nr>` when
 //!   unknown); tools bind `arch` from the capture's manifest (`host.arch`).
@@ -20,7 +21,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-use crate::names::{bio_flags_label, errno_name, syscall_name};
+use crate::names::{bio_flags_label, errno_name, signal_name, syscall_name};
 
 /// Register every retrace function in a session.
 pub fn register(ctx: &SessionContext) {
@@ -28,6 +29,7 @@ pub fn register(ctx: &SessionContext) {
         Unary::new("log2_bucket", DataType::Int64, log2_bucket_array),
         Unary::new("bio_flags", DataType::Utf8, bio_flags_array),
         Unary::new("errno_name", DataType::Utf8, errno_name_array),
+        Unary::new("signal_name", DataType::Utf8, signal_name_array),
         Unary::new("join_args", DataType::Utf8, join_args_array),
     ] {
         ctx.register_udf(ScalarUDF::from(udf));
@@ -209,17 +211,26 @@ fn bio_flags_array(a: &ArrayRef) -> Result<ArrayRef> {
     Ok(Arc::new(out))
 }
 
-fn errno_name_array(a: &ArrayRef) -> Result<ArrayRef> {
+/// An integer column named cell by cell (null stays null).
+fn name_ints(a: &ArrayRef, what: &str, name: impl Fn(i64) -> String) -> Result<ArrayRef> {
     if !a.data_type().is_integer() && a.data_type() != &DataType::Null {
-        return exec_err!("errno_name expects an integer, got {}", a.data_type());
+        return exec_err!("{what} expects an integer, got {}", a.data_type());
     }
     let ints = cast(a, &DataType::Int64)?;
     let out: StringArray = ints
         .as_primitive::<Int64Type>()
         .iter()
-        .map(|v| v.map(errno_name))
+        .map(|v| v.map(&name))
         .collect();
     Ok(Arc::new(out))
+}
+
+fn errno_name_array(a: &ArrayRef) -> Result<ArrayRef> {
+    name_ints(a, "errno_name", errno_name)
+}
+
+fn signal_name_array(a: &ArrayRef) -> Result<ArrayRef> {
+    name_ints(a, "signal_name", |v| signal_name(v as i32))
 }
 
 fn join_args_array(a: &ArrayRef) -> Result<ArrayRef> {

@@ -883,7 +883,7 @@ pub fn write_basic(dir: &Path) -> Result<Manifest, retrace_schema::Error> {
     // the committed manifest.
     for t in retrace_schema::TABLES
         .iter()
-        .filter(|t| ["disk", "proc"].contains(&t.source))
+        .filter(|t| ["disk", "proc"].contains(&t.source.as_ref()))
     {
         w.add_table(t)?;
     }

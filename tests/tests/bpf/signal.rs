@@ -340,13 +340,13 @@ fn signals_sent_by_kill_tgkill_and_sigqueue_are_counted_exactly() {
     let usr2 = retrace_json(&["sigsnoop", c, "-p", &s, "-s", &SIGUSR2.to_string()]);
     assert_eq!(usr2.len() as u64, KILLS, "sigsnoop -s {SIGUSR2}: {usr2:?}");
     assert!(usr2.iter().all(|r| sig_of(r) == SIGUSR2), "{usr2:?}");
-    let named = by_sig(&retrace_json(&["sigsnoop", c, "-n", SENDER]));
-    assert_eq!(named, counts, "sigsnoop -n {SENDER}");
-    let child_named = retrace_json(&["sigsnoop", c, "-n", TARGET]);
+    let named = by_sig(&retrace_json(&["sigsnoop", c, "-c", SENDER]));
+    assert_eq!(named, counts, "sigsnoop -c {SENDER}");
+    let child_named = retrace_json(&["sigsnoop", c, "-c", TARGET]);
     assert_eq!(
         child_named.len(),
         1,
-        "sigsnoop -n {TARGET}: {child_named:?}"
+        "sigsnoop -c {TARGET}: {child_named:?}"
     );
     assert_eq!(sig_of(&child_named[0]), SIGCHLD);
     assert_eq!(u64_of(&child_named[0], "target_pid"), sender);
