@@ -16,7 +16,8 @@ fn every_json_column_is_documented() {
     let fixtures: Vec<String> = [fx.clone()]
         .into_iter()
         .chain(
-            ["stacks", "cpu"].map(|f| fixture().join("..").join(f).to_string_lossy().into_owned()),
+            ["stacks", "cpu", "signals"]
+                .map(|f| fixture().join("..").join(f).to_string_lossy().into_owned()),
         )
         .collect();
     let listings: Vec<String> = fixtures.iter().map(|f| ok(&["tools", f])).collect();

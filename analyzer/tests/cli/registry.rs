@@ -11,7 +11,7 @@ use crate::support::*;
 
 /// The fixtures the examples run over, in the order they are tried.
 fn fixtures() -> Vec<PathBuf> {
-    ["basic", "cpu", "stacks"]
+    ["basic", "cpu", "stacks", "signals"]
         .iter()
         .map(|f| {
             Path::new(env!("CARGO_MANIFEST_DIR"))

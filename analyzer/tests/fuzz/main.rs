@@ -50,7 +50,7 @@ fn load_corpus() -> Corpus {
             // `<table>.parquet` or `<table>-<anything>.parquet`.
             let table = retrace_schema::TABLES
                 .iter()
-                .find(|t| name.starts_with(t.name))
+                .find(|t| name.starts_with(t.name.as_ref()))
                 .unwrap_or_else(|| panic!("{name}: corpus segments start with a table name"));
             corpus.segments.push((table.name.to_string(), bytes));
         }

@@ -33,11 +33,11 @@ pub fn make_case(corpus: &Corpus, rng: &mut Rng) -> Case {
         segments: Vec::new(),
         what: String::new(),
     };
-    for table in retrace_schema::TABLES {
+    for table in retrace_schema::TABLES.iter() {
         let seeds: Vec<&Vec<u8>> = corpus
             .segments
             .iter()
-            .filter(|(t, _)| t == table.name)
+            .filter(|(t, _)| **t == table.name)
             .map(|(_, b)| b)
             .collect();
         if seeds.is_empty() {

@@ -146,10 +146,10 @@ async fn exercise(dir: &Path) -> Result<Outcome, String> {
     let mut session = Session::open(capture)
         .await
         .map_err(|e| format!("session: {e}"))?;
-    for table in retrace_schema::TABLES {
+    for table in retrace_schema::TABLES.iter() {
         let sql = format!(
             "SELECT count(*), max({}) FROM {}",
-            table.time_column.unwrap_or(table.sort_key),
+            table.time_column.as_deref().unwrap_or(&table.sort_key),
             table.name
         );
         if let Err(e) = session.query(&sql, &Params::new()).await {
