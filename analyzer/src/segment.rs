@@ -176,6 +176,16 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// The Arrow schema of a segment, if its footer can be read.
+pub fn schema(path: &Path) -> Option<arrow::datatypes::Schema> {
+    let file = File::open(path).ok()?;
+    let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional);
+    let loaded = crate::panic_guard::quietly(AssertUnwindSafe(|| {
+        ArrowReaderMetadata::load(&file, options)
+    }))?;
+    Some(loaded.ok()?.schema().as_ref().clone())
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -204,14 +214,4 @@ mod tests {
         assert_eq!(shorten("abcdef", 3), "abc...");
         assert_eq!(shorten("abc", 3), "abc");
     }
-}
-
-/// The Arrow schema of a segment, if its footer can be read.
-pub fn schema(path: &Path) -> Option<arrow::datatypes::Schema> {
-    let file = File::open(path).ok()?;
-    let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional);
-    let loaded = crate::panic_guard::quietly(AssertUnwindSafe(|| {
-        ArrowReaderMetadata::load(&file, options)
-    }))?;
-    Some(loaded.ok()?.schema().as_ref().clone())
 }
