@@ -299,7 +299,7 @@ fn open_capture(
 fn drain_after_detach(
     running: &mut [Running],
     rb: &libbpf_rs::RingBuffer<'_>,
-    rows: &mut Rows,
+    rows: &RefCell<Rows>,
 ) -> Result<()> {
     for r in running.iter_mut() {
         r.object.detach();
@@ -319,6 +319,8 @@ fn drain_after_detach(
     for (i, r) in running.iter().enumerate() {
         match r.object.held_batches() {
             Ok(held) => {
+                // Borrowed only here: the ring callbacks above borrow the rows too.
+                let mut rows = rows.borrow_mut();
                 for b in held {
                     rows.push_batch(i, b.rec_kind, b.cpu, &b.data);
                 }
@@ -510,7 +512,7 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         }
     };
 
-    if let Err(e) = drain_after_detach(&mut running, &rb, &mut rows.borrow_mut()) {
+    if let Err(e) = drain_after_detach(&mut running, &rb, &rows) {
         if result.is_ok() {
             result = Err(e);
         }
