@@ -83,6 +83,12 @@ pub struct TableRows {
     /// Bytes taken so far, about (declared row size, plus variable parts).
     pub bytes: usize,
     minor_bits: u32,
+    /// The declared row size (computed once: this is the hot path).
+    row_bytes: usize,
+    /// Whether any column reads frames after the record.
+    trailing: bool,
+    /// Whether any column is nullable.
+    nullable: bool,
 }
 
 impl TableRows {
@@ -103,7 +109,13 @@ impl TableRows {
                 .with_context(|| format!("column {}.{}", table.name, c.name))?;
             steps.push(step);
         }
+        let trailing = steps
+            .iter()
+            .any(|s| matches!(s, Step::TrailingStack { .. }));
         Ok(TableRows {
+            row_bytes: table.row_bytes(),
+            trailing,
+            nullable: table.columns.iter().any(|c| c.nullable),
             bufs: table.columns.iter().map(|c| Buf::new(c.ty)).collect(),
             valid: table
                 .columns
@@ -131,14 +143,16 @@ impl TableRows {
             return false;
         }
         // Trailing stacks: every frame count must fit before anything is added.
-        let mut trailing = 0usize;
-        for s in &self.steps {
-            if let Step::TrailingStack { count, .. } = s {
-                trailing += int(rec, *count).max(0) as usize * 8;
+        if self.trailing {
+            let mut trailing = 0usize;
+            for s in &self.steps {
+                if let Step::TrailingStack { count, .. } = s {
+                    trailing += int(rec, *count).max(0) as usize * 8;
+                }
             }
-        }
-        if rec.len() < self.record_size + trailing {
-            return false;
+            if rec.len() < self.record_size + trailing {
+                return false;
+            }
         }
         let mut cursor = self.record_size;
         let mut extra = 0;
@@ -220,12 +234,14 @@ impl TableRows {
                 }
                 Step::Host => buf.push_default(),
             }
-            if let Some(vs) = &mut self.valid[i] {
-                vs.push(valid);
+            if self.nullable {
+                if let Some(vs) = &mut self.valid[i] {
+                    vs.push(valid);
+                }
             }
         }
         self.rows += 1;
-        self.bytes += self.table.row_bytes() + extra;
+        self.bytes += self.row_bytes + extra;
         true
     }
 

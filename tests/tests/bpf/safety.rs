@@ -78,6 +78,18 @@ fn sigterm_and_sighup_finalize_the_capture() {
     }
 }
 
+/// Rows of the closed block_io segments the manifest lists (0 before it exists).
+fn block_io_rows_listed(cap: &Path) -> u64 {
+    let Ok(text) = std::fs::read_to_string(cap.join("manifest.json")) else {
+        return 0;
+    };
+    // The manifest is replaced by rename, but a reader may still race its creation.
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|m| m["tables"]["block_io"]["rows"].as_u64())
+        .unwrap_or(0)
+}
+
 #[test]
 fn sigkill_leaves_valid_segments_and_an_incomplete_manifest() {
     if !bpf_or_skip("sigkill_leaves_valid_segments_and_an_incomplete_manifest") {
@@ -86,7 +98,17 @@ fn sigkill_leaves_valid_segments_and_an_incomplete_manifest() {
     let dir = scratch("sigkill");
     let cap = dir.path().join("cap");
     let child = spawn_recorder(&["--segment", "1s", "--workload", "disk"], &cap, dir.path());
-    std::thread::sleep(Duration::from_millis(3500));
+    // Kill once a block_io segment has closed (startup time varies with the load
+    // of the machine), while the next one is open.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while block_io_rows_listed(&cap) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no block_io segment closed within 30 s of recording with --segment 1s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
     signal(&child, libc::SIGKILL);
     let _ = child.wait_with_output().unwrap();
     let m = manifest(&cap);
