@@ -187,10 +187,7 @@ impl Rows {
             return 0;
         }
         self.cx.src = src;
-        let rows = &mut self.tables[t];
-        for rec in data.chunks_exact(size) {
-            rows.push(rec, cpu, &mut self.cx);
-        }
+        self.tables[t].push_batch(data, cpu, &mut self.cx);
         let n = (data.len() / size) as u64;
         self.events += n;
         n

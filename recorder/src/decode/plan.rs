@@ -2,16 +2,19 @@
 //! list of steps, one per column, each reading a field through the decoder its
 //! [`Origin`] names. Compiled once when a source starts; run for every record.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use anyhow::{bail, Context as _, Result};
-use arrow::array::RecordBatch;
+use arrow::array::{ArrayRef, RecordBatch};
 use arrow::buffer::NullBuffer;
+use arrow::datatypes::{ArrowPrimitiveType, Int32Type, Int64Type, UInt32Type, UInt64Type};
 use retrace_schema::tables::{ColType, Origin, Table};
 
 use super::buffers::Buf;
 use super::context::Context;
 use super::layout::{FieldLayout, ObjectLayouts, RecordLayout};
+use crate::columns::{BoolCol, Col, StrCol, U32Col};
 
 /// How one column's value is made from a record.
 #[derive(Debug, Clone, Copy)]
@@ -70,30 +73,208 @@ fn bytes(rec: &[u8], f: FieldLayout) -> &[u8] {
     &rec[f.offset..f.offset + f.size * f.len.unwrap_or(1)]
 }
 
+/// An integer type a field can be copied into as is (same width).
+trait Native: Copy {
+    fn read(rec: &[u8], offset: usize) -> Self;
+}
+
+macro_rules! native {
+    ($($t:ty),*) => {$(
+        impl Native for $t {
+            #[inline(always)]
+            fn read(rec: &[u8], offset: usize) -> Self {
+                let n = std::mem::size_of::<$t>();
+                <$t>::from_ne_bytes(rec[offset..offset + n].try_into().expect("in bounds"))
+            }
+        }
+    )*};
+}
+native!(u8, u16, i16, u32, i32, u64, i64);
+
+/// Columns that are copies of integer fields read as `S` (a field as wide as the
+/// column, or a narrower one widened), all into columns of one type `T`. The common
+/// columns are decoded in tight loops of one kind each, not through a match per
+/// column: this is the recorder's hot path, and an unpredictable jump per column is
+/// what an interpreter of steps would cost on every row.
+struct Copies<S, T: ArrowPrimitiveType>(Vec<(usize, usize, Col<T>)>, PhantomData<S>);
+
+impl<S: Native + Into<T::Native>, T: ArrowPrimitiveType> Copies<S, T> {
+    fn add(&mut self, index: usize, offset: usize) {
+        self.0.push((index, offset, Col::default()));
+    }
+
+    #[inline(always)]
+    fn push(&mut self, rec: &[u8]) {
+        for (_, offset, col) in &mut self.0 {
+            col.append_value(S::read(rec, *offset).into());
+        }
+    }
+
+    /// Records of `size` bytes back to back, column by column.
+    fn push_many(&mut self, data: &[u8], size: usize) {
+        for (_, offset, col) in &mut self.0 {
+            for rec in data.chunks_exact(size) {
+                col.append_value(S::read(rec, *offset).into());
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut [Option<ArrayRef>]) {
+        for (index, _, col) in &mut self.0 {
+            out[*index] = Some(Arc::new(col.finish()));
+        }
+    }
+}
+
+impl<S, T: ArrowPrimitiveType> Default for Copies<S, T> {
+    fn default() -> Self {
+        Copies(Vec::new(), PhantomData)
+    }
+}
+
+/// The copy groups of a table, by field width and column type.
+#[derive(Default)]
+struct CopyGroups {
+    u32s: Copies<u32, UInt32Type>,
+    i32s: Copies<i32, Int32Type>,
+    u64s: Copies<u64, UInt64Type>,
+    i64s: Copies<i64, Int64Type>,
+    u32_from_u16: Copies<u16, UInt32Type>,
+    u32_from_u8: Copies<u8, UInt32Type>,
+    i32_from_i16: Copies<i16, Int32Type>,
+    u64_from_u32: Copies<u32, UInt64Type>,
+    i64_from_i32: Copies<i32, Int64Type>,
+    /// Flags: a u8 field, true when not 0.
+    bools: Vec<(usize, usize, BoolCol)>,
+}
+
+impl CopyGroups {
+    /// Take column `index` when one of the groups copies `f` into a `ty` column.
+    fn add(&mut self, index: usize, f: FieldLayout, ty: ColType) -> bool {
+        let o = f.offset;
+        match (ty, f.size, f.signed) {
+            (ColType::U32, 4, _) => self.u32s.add(index, o),
+            (ColType::I32, 4, _) => self.i32s.add(index, o),
+            (ColType::U64, 8, _) => self.u64s.add(index, o),
+            (ColType::I64, 8, _) => self.i64s.add(index, o),
+            (ColType::U32, 2, false) => self.u32_from_u16.add(index, o),
+            (ColType::U32, 1, false) => self.u32_from_u8.add(index, o),
+            (ColType::I32, 2, true) => self.i32_from_i16.add(index, o),
+            (ColType::U64, 4, false) => self.u64_from_u32.add(index, o),
+            (ColType::I64, 4, true) => self.i64_from_i32.add(index, o),
+            (ColType::Bool, 1, _) => self.bools.push((index, o, BoolCol::default())),
+            _ => return false,
+        }
+        true
+    }
+
+    #[inline(always)]
+    fn push(&mut self, rec: &[u8]) {
+        self.u32s.push(rec);
+        self.i32s.push(rec);
+        self.u64s.push(rec);
+        self.i64s.push(rec);
+        self.u32_from_u16.push(rec);
+        self.u32_from_u8.push(rec);
+        self.i32_from_i16.push(rec);
+        self.u64_from_u32.push(rec);
+        self.i64_from_i32.push(rec);
+        for (_, offset, col) in &mut self.bools {
+            col.append_value(rec[*offset] != 0);
+        }
+    }
+
+    fn push_many(&mut self, data: &[u8], size: usize) {
+        self.u32s.push_many(data, size);
+        self.i32s.push_many(data, size);
+        self.u64s.push_many(data, size);
+        self.i64s.push_many(data, size);
+        self.u32_from_u16.push_many(data, size);
+        self.u32_from_u8.push_many(data, size);
+        self.i32_from_i16.push_many(data, size);
+        self.u64_from_u32.push_many(data, size);
+        self.i64_from_i32.push_many(data, size);
+        for (_, offset, col) in &mut self.bools {
+            for rec in data.chunks_exact(size) {
+                col.append_value(rec[*offset] != 0);
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut [Option<ArrayRef>]) {
+        self.u32s.finish(out);
+        self.i32s.finish(out);
+        self.u64s.finish(out);
+        self.i64s.finish(out);
+        self.u32_from_u16.finish(out);
+        self.u32_from_u8.finish(out);
+        self.i32_from_i16.finish(out);
+        self.u64_from_u32.finish(out);
+        self.i64_from_i32.finish(out);
+        for (index, _, col) in &mut self.bools {
+            out[*index] = Some(Arc::new(col.finish()));
+        }
+    }
+}
+
+/// A column decoded by any other step, into the buffer of its type.
+struct Decoded {
+    index: usize,
+    step: Step,
+    buf: Buf,
+    /// Validity, for a nullable column.
+    valid: Option<Vec<bool>>,
+}
+
 /// Rows of one table decoded from records.
 pub struct TableRows {
     pub table: Arc<Table>,
     /// Bytes a record must have at least (its struct).
     record_size: usize,
-    steps: Vec<Step>,
-    bufs: Vec<Buf>,
-    /// Validity of the nullable columns (None for the others).
-    valid: Vec<Option<Vec<bool>>>,
+    /// Integer fields copied into their columns.
+    copies: CopyGroups,
+    /// C strings (command names): (column, field, values).
+    cstrs: Vec<(usize, FieldLayout, StrCol)>,
+    /// The batch's CPU: (column, values).
+    cpus: Vec<(usize, U32Col)>,
+    /// The other columns, in column order (trailing stacks are read in turn).
+    decoded: Vec<Decoded>,
+    columns: usize,
     pub rows: usize,
     /// Bytes taken so far, about (declared row size, plus variable parts).
     pub bytes: usize,
     minor_bits: u32,
     /// The declared row size (computed once: this is the hot path).
     row_bytes: usize,
-    /// Whether any column reads frames after the record.
-    trailing: bool,
-    /// Whether any column is nullable.
-    nullable: bool,
+    /// The frame counts of the columns that read frames after the record.
+    trailing: Vec<FieldLayout>,
+}
+
+/// What a step needs besides the record and its buffer.
+struct StepInput<'a> {
+    cpu: u32,
+    minor_bits: u32,
+    cx: &'a mut Context,
+    /// Where the next trailing frames start.
+    cursor: usize,
+    /// Variable-size bytes taken (argv), for the batch size estimate.
+    extra: usize,
 }
 
 impl TableRows {
     /// Compile the decoding of `table` from its record in `layouts`.
     pub fn new(table: Arc<Table>, layouts: &ObjectLayouts) -> Result<Self> {
+        Self::compile(table, layouts, true)
+    }
+
+    /// The same decoding with every column through its general step: the reference
+    /// the fast paths are tested against.
+    #[cfg(test)]
+    pub fn without_fast_paths(table: Arc<Table>, layouts: &ObjectLayouts) -> Result<Self> {
+        Self::compile(table, layouts, false)
+    }
+
+    fn compile(table: Arc<Table>, layouts: &ObjectLayouts, fast: bool) -> Result<Self> {
         let record_name = table
             .record
             .as_deref()
@@ -103,32 +284,51 @@ impl TableRows {
             .constants
             .get("RT_DEV_MINORBITS")
             .map_or(0, |&v| v as u32);
-        let mut steps = Vec::new();
-        for c in table.columns.iter() {
-            let step = step(&c.origin, c.ty, record, minor_bits)
-                .with_context(|| format!("column {}.{}", table.name, c.name))?;
-            steps.push(step);
-        }
-        let trailing = steps
-            .iter()
-            .any(|s| matches!(s, Step::TrailingStack { .. }));
-        Ok(TableRows {
+        let mut rows = TableRows {
             row_bytes: table.row_bytes(),
-            trailing,
-            nullable: table.columns.iter().any(|c| c.nullable),
-            bufs: table.columns.iter().map(|c| Buf::new(c.ty)).collect(),
-            valid: table
-                .columns
-                .iter()
-                .map(|c| c.nullable.then(Vec::new))
-                .collect(),
+            trailing: Vec::new(),
             record_size: record.size,
-            steps,
+            copies: CopyGroups::default(),
+            cstrs: Vec::new(),
+            cpus: Vec::new(),
+            decoded: Vec::new(),
+            columns: table.columns.len(),
             rows: 0,
             bytes: 0,
             minor_bits,
-            table,
-        })
+            table: table.clone(),
+        };
+        for (index, c) in table.columns.iter().enumerate() {
+            let step = step(&c.origin, c.ty, record, minor_bits)
+                .with_context(|| format!("column {}.{}", table.name, c.name))?;
+            rows.add(index, step, c.ty, c.nullable, fast);
+        }
+        Ok(rows)
+    }
+
+    /// Put column `index` in the group that decodes it fastest (with `fast`).
+    fn add(&mut self, index: usize, step: Step, ty: ColType, nullable: bool, fast: bool) {
+        let fast = fast && !nullable;
+        let copied = match step {
+            Step::Int(f) if fast => self.copies.add(index, f, ty),
+            _ => false,
+        };
+        match (step, ty) {
+            _ if copied => {}
+            (Step::CStr(f), ColType::Str) if fast => self.cstrs.push((index, f, StrCol::default())),
+            (Step::BatchCpu, ColType::U32) if fast => self.cpus.push((index, U32Col::default())),
+            (step, ty) => {
+                if let Step::TrailingStack { count, .. } = step {
+                    self.trailing.push(count);
+                }
+                self.decoded.push(Decoded {
+                    index,
+                    step,
+                    buf: Buf::new(ty),
+                    valid: nullable.then(Vec::new),
+                });
+            }
+        }
     }
 
     /// Bytes of one record (its struct).
@@ -143,121 +343,200 @@ impl TableRows {
             return false;
         }
         // Trailing stacks: every frame count must fit before anything is added.
-        if self.trailing {
-            let mut trailing = 0usize;
-            for s in &self.steps {
-                if let Step::TrailingStack { count, .. } = s {
-                    trailing += int(rec, *count).max(0) as usize * 8;
-                }
-            }
-            if rec.len() < self.record_size + trailing {
+        if !self.trailing.is_empty() {
+            let frames: usize = self
+                .trailing
+                .iter()
+                .map(|&count| int(rec, count).max(0) as usize * 8)
+                .sum();
+            if rec.len() < self.record_size + frames {
                 return false;
             }
         }
-        let mut cursor = self.record_size;
+        self.copies.push(rec);
+        for (_, field, col) in &mut self.cstrs {
+            col.append_c(bytes(rec, *field));
+        }
+        for (_, col) in &mut self.cpus {
+            col.append_value(cpu);
+        }
         let mut extra = 0;
-        for (i, s) in self.steps.iter().enumerate() {
-            let buf = &mut self.bufs[i];
-            let mut valid = true;
-            match *s {
-                Step::Int(f) => buf.push_int(int(rec, f)),
-                Step::NonZero(f) => {
-                    let v = int(rec, f);
-                    valid = v != 0;
-                    buf.push_int(v);
-                }
-                Step::CStr(f) => buf.push_c(bytes(rec, f)),
-                Step::Path(f) => {
-                    let text = c_text(bytes(rec, f));
-                    buf.push_str(&cx.redact.path(&text));
-                }
-                Step::Argv { args, count, size } => {
-                    let raw = bytes(rec, args);
-                    let used = (int(rec, size).max(0) as usize).min(raw.len());
-                    let n = int(rec, count).max(0) as usize;
-                    let list = buf.str_list().expect("argv columns are lists of strings");
-                    for (i, arg) in raw[..used].split(|&c| c == 0).take(n).enumerate() {
-                        let arg = String::from_utf8_lossy(arg);
-                        let kept = if i == 0 {
-                            cx.redact.path(&arg)
-                        } else {
-                            cx.redact.arg(&arg)
-                        };
-                        list.values().append_value(kept);
-                    }
-                    list.append(true);
-                    extra += used;
-                }
-                Step::DevMajor(f) => buf.push_int(int(rec, f) >> self.minor_bits),
-                Step::DevMinor(f) => buf.push_int(int(rec, f) & ((1 << self.minor_bits) - 1)),
-                Step::DiskName(f) => {
-                    let dev = int(rec, f);
-                    let (major, minor) =
-                        (dev >> self.minor_bits, dev & ((1 << self.minor_bits) - 1));
-                    buf.push_str(cx.disks.name(major as u32, minor as u32));
-                }
-                Step::BlkErrno(f) => buf.push_int(i64::from(blk_status_errno(int(rec, f) as i32))),
-                // A wait status, as waitpid() reports it (the kernel's exit_code).
-                Step::WaitCode(f) => buf.push_int(i64::from(libc::WEXITSTATUS(int(rec, f) as i32))),
-                Step::WaitSignal(f) => buf.push_int(i64::from(wait_signal(int(rec, f) as i32))),
-                Step::WaitCore(f) => buf.push_int(i64::from(libc::WCOREDUMP(int(rec, f) as i32))),
-                Step::BatchCpu => buf.push_int(i64::from(cpu)),
-                Step::StackId { id, user, pid } => {
-                    let id =
-                        cx.stacks
-                            .resolve(cx.src, int(rec, id) as i32, user, int(rec, pid) as u32);
-                    buf.push_int(i64::from(id));
-                }
-                Step::TrailingStack { count, user, pid } => {
-                    let n = int(rec, count).max(0) as usize;
-                    let frames: Vec<u64> = rec[cursor..cursor + n * 8]
-                        .chunks_exact(8)
-                        .map(|c| u64::from_ne_bytes(c.try_into().expect("8 bytes")))
-                        .collect();
-                    cursor += n * 8;
-                    let id = cx.stacks.intern_frames(&frames, user, int(rec, pid) as u32);
-                    buf.push_int(i64::from(id));
-                }
-                Step::SoftirqName(f) => {
-                    let v = int(rec, f);
-                    match cx.softirq_names().get(v as usize) {
-                        Some(n) => buf.push_str(n),
-                        None => buf.push_str(&format!("vec{v}")),
-                    }
-                }
-                Step::PmcCounter(f) => {
-                    let v = int(rec, f);
-                    match cx.pmc_counters.get(v as usize) {
-                        Some(n) => buf.push_str(n),
-                        None => buf.push_str(&format!("counter{v}")),
-                    }
-                }
-                Step::Host => buf.push_default(),
-            }
-            if self.nullable {
-                if let Some(vs) = &mut self.valid[i] {
-                    vs.push(valid);
+        if !self.decoded.is_empty() {
+            let mut input = StepInput {
+                cpu,
+                minor_bits: self.minor_bits,
+                cx,
+                cursor: self.record_size,
+                extra: 0,
+            };
+            for d in &mut self.decoded {
+                let ok = run_step(d.step, rec, &mut d.buf, &mut input);
+                if let Some(vs) = &mut d.valid {
+                    vs.push(ok);
                 }
             }
+            extra = input.extra;
         }
         self.rows += 1;
         self.bytes += self.row_bytes + extra;
         true
     }
 
+    /// Decode the records of a batch: `data` holds whole records of this table
+    /// back to back, all recorded on `cpu`. Column by column where the columns are
+    /// copies (each loop stays in one buffer), row by row for the others.
+    pub fn push_batch(&mut self, data: &[u8], cpu: u32, cx: &mut Context) {
+        let size = self.record_size;
+        if !self.trailing.is_empty() {
+            // Records with trailing frames differ in size; batches never hold them.
+            for rec in data.chunks_exact(size) {
+                self.push(rec, cpu, cx);
+            }
+            return;
+        }
+        let n = data.len() / size;
+        self.copies.push_many(data, size);
+        for (_, field, col) in &mut self.cstrs {
+            for rec in data.chunks_exact(size) {
+                col.append_c(bytes(rec, *field));
+            }
+        }
+        for (_, col) in &mut self.cpus {
+            for _ in 0..n {
+                col.append_value(cpu);
+            }
+        }
+        let mut input = StepInput {
+            cpu,
+            minor_bits: self.minor_bits,
+            cx,
+            cursor: size,
+            extra: 0,
+        };
+        if !self.decoded.is_empty() {
+            for rec in data.chunks_exact(size) {
+                for d in &mut self.decoded {
+                    input.cursor = size;
+                    let ok = run_step(d.step, rec, &mut d.buf, &mut input);
+                    if let Some(vs) = &mut d.valid {
+                        vs.push(ok);
+                    }
+                }
+            }
+        }
+        self.rows += n;
+        self.bytes += n * self.row_bytes + input.extra;
+    }
+
     /// The rows so far as a batch, and start empty again.
     pub fn finish(&mut self) -> RecordBatch {
-        let cols = self
-            .bufs
-            .iter_mut()
-            .zip(&mut self.valid)
-            .map(|(b, v)| b.finish(v.as_mut().map(|v| NullBuffer::from(std::mem::take(v)))))
+        let mut out: Vec<Option<ArrayRef>> = vec![None; self.columns];
+        self.copies.finish(&mut out);
+        for (index, _, col) in &mut self.cstrs {
+            out[*index] = Some(Arc::new(col.finish()));
+        }
+        for (index, col) in &mut self.cpus {
+            out[*index] = Some(Arc::new(col.finish()));
+        }
+        for d in &mut self.decoded {
+            let nulls = d
+                .valid
+                .as_mut()
+                .map(|v| NullBuffer::from(std::mem::take(v)));
+            out[d.index] = Some(d.buf.finish(nulls));
+        }
+        let cols = out
+            .into_iter()
+            .map(|c| c.expect("every column is in one group"))
             .collect();
         self.rows = 0;
         self.bytes = 0;
         RecordBatch::try_new(self.table.schema(), cols)
             .expect("buffers are made from the table's columns")
     }
+}
+
+/// Decode one column of `rec` into `buf` by a step without a fast path. Returns
+/// whether the value is valid (false: null).
+fn run_step(s: Step, rec: &[u8], buf: &mut Buf, input: &mut StepInput) -> bool {
+    let minor_bits = input.minor_bits;
+    let cx = &mut *input.cx;
+    match s {
+        Step::Int(f) => buf.push_int(int(rec, f)),
+        Step::NonZero(f) => {
+            let v = int(rec, f);
+            buf.push_int(v);
+            return v != 0;
+        }
+        Step::CStr(f) => buf.push_c(bytes(rec, f)),
+        Step::Path(f) => {
+            let text = c_text(bytes(rec, f));
+            buf.push_str(&cx.redact.path(&text));
+        }
+        Step::Argv { args, count, size } => {
+            let raw = bytes(rec, args);
+            let used = (int(rec, size).max(0) as usize).min(raw.len());
+            let n = int(rec, count).max(0) as usize;
+            let list = buf.str_list().expect("argv columns are lists of strings");
+            for (i, arg) in raw[..used].split(|&c| c == 0).take(n).enumerate() {
+                let arg = String::from_utf8_lossy(arg);
+                let kept = if i == 0 {
+                    cx.redact.path(&arg)
+                } else {
+                    cx.redact.arg(&arg)
+                };
+                list.values().append_value(kept);
+            }
+            list.append(true);
+            input.extra += used;
+        }
+        Step::DevMajor(f) => buf.push_int(int(rec, f) >> minor_bits),
+        Step::DevMinor(f) => buf.push_int(int(rec, f) & ((1 << minor_bits) - 1)),
+        Step::DiskName(f) => {
+            let dev = int(rec, f);
+            let (major, minor) = (dev >> minor_bits, dev & ((1 << minor_bits) - 1));
+            buf.push_str(cx.disks.name(major as u32, minor as u32));
+        }
+        Step::BlkErrno(f) => buf.push_int(i64::from(blk_status_errno(int(rec, f) as i32))),
+        // A wait status, as waitpid() reports it (the kernel's exit_code).
+        Step::WaitCode(f) => buf.push_int(i64::from(libc::WEXITSTATUS(int(rec, f) as i32))),
+        Step::WaitSignal(f) => buf.push_int(i64::from(wait_signal(int(rec, f) as i32))),
+        Step::WaitCore(f) => buf.push_int(i64::from(libc::WCOREDUMP(int(rec, f) as i32))),
+        Step::BatchCpu => buf.push_int(i64::from(input.cpu)),
+        Step::StackId { id, user, pid } => {
+            let id = cx
+                .stacks
+                .resolve(cx.src, int(rec, id) as i32, user, int(rec, pid) as u32);
+            buf.push_int(i64::from(id));
+        }
+        Step::TrailingStack { count, user, pid } => {
+            let n = int(rec, count).max(0) as usize;
+            let start = input.cursor;
+            let frames: Vec<u64> = rec[start..start + n * 8]
+                .chunks_exact(8)
+                .map(|c| u64::from_ne_bytes(c.try_into().expect("8 bytes")))
+                .collect();
+            input.cursor += n * 8;
+            let id = cx.stacks.intern_frames(&frames, user, int(rec, pid) as u32);
+            buf.push_int(i64::from(id));
+        }
+        Step::SoftirqName(f) => {
+            let v = int(rec, f);
+            match cx.softirq_names().get(v as usize) {
+                Some(n) => buf.push_str(n),
+                None => buf.push_str(&format!("vec{v}")),
+            }
+        }
+        Step::PmcCounter(f) => {
+            let v = int(rec, f);
+            match cx.pmc_counters.get(v as usize) {
+                Some(n) => buf.push_str(n),
+                None => buf.push_str(&format!("counter{v}")),
+            }
+        }
+        Step::Host => buf.push_default(),
+    }
+    true
 }
 
 /// The signal that ended a task, 0 when it exited (WTERMSIG, which libc defines
