@@ -29,10 +29,6 @@ fn files(dir: &Path) -> BTreeSet<PathBuf> {
 }
 
 #[test]
-// fixtures/cpu's sched_switch and sched_wakeup segments (and their byte counts in its
-// manifest) predate the writer's current column encodings: same rows, other bytes.
-// Run fixtures/make.sh and commit, then drop this line.
-#[ignore = "fixtures/cpu is stale: regenerate with fixtures/make.sh"]
 fn committed_fixtures_are_what_make_sh_writes() {
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
     let tmp = tempfile::tempdir().unwrap();
