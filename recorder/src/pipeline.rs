@@ -485,21 +485,8 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
             );
             if let Some(pct) = guard.as_mut().and_then(CpuGuard::check) {
                 if let Some(i) = busiest(&running, &counts, &mut last_counts, &shed) {
-                    running[i].object.detach();
                     shed[i] = true;
-                    let reason = format!(
-                        "recorder used {pct:.1}% CPU, over --max-cpu {:.1}%",
-                        cfg.max_cpu.unwrap_or(0.0)
-                    );
-                    eprintln!(
-                        "retrace-record: warning: shedding source {}: {reason}",
-                        running[i].name
-                    );
-                    shed_log.push(ShedSource {
-                        source: running[i].name.to_string(),
-                        at_monotonic_ns: host::monotonic_ns(),
-                        reason,
-                    });
+                    shed_log.push(shed_source(&mut running[i], pct, cfg.max_cpu));
                 }
             }
         }
@@ -526,19 +513,8 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     }
     let mut stacks_info = None;
     if records_stacks {
-        let stack_errors = running.iter().map(|r| r.object.stack_errors()).sum();
-        let rows = rows.borrow();
-        let stacks = &rows.cx.stacks;
-        let (batch, frames, named) = crate::symbolize::user_symbols(stacks, cfg.line_info);
-        stacks_info = Some(StacksInfo {
-            stacks: stacks.count() as u64,
-            stack_errors,
-            processes: stacks.mappings.len() as u64 + stacks.unmapped.len() as u64,
-            processes_without_mappings: stacks.unmapped.len() as u64,
-            user_frames: frames,
-            user_frames_named: named,
-            kernel_symbols,
-        });
+        let (info, batch) = stacks_summary(&running, &rows.borrow(), cfg.line_info, kernel_symbols);
+        stacks_info = Some(info);
         if result.is_ok() && batch.num_rows() > 0 {
             let table = Arc::new(stacks::USER_SYMBOLS.clone());
             if let Err(e) = send(&tx, Msg::Batch(table, batch)) {
@@ -588,4 +564,44 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
         manifest,
         child_status,
     })
+}
+
+/// Detach a source the CPU guard sheds, say so, and return the manifest's entry.
+fn shed_source(r: &mut Running, pct: f64, max_cpu: Option<f64>) -> ShedSource {
+    r.object.detach();
+    let reason = format!(
+        "recorder used {pct:.1}% CPU, over --max-cpu {:.1}%",
+        max_cpu.unwrap_or(0.0)
+    );
+    eprintln!(
+        "retrace-record: warning: shedding source {}: {reason}",
+        r.name
+    );
+    ShedSource {
+        source: r.name.to_string(),
+        at_monotonic_ns: host::monotonic_ns(),
+        reason,
+    }
+}
+
+/// The manifest's stacks summary, and the user_symbols rows of the stacks seen.
+fn stacks_summary(
+    running: &[Running],
+    rows: &Rows,
+    line_info: bool,
+    kernel_symbols: u64,
+) -> (StacksInfo, arrow::array::RecordBatch) {
+    let stack_errors = running.iter().map(|r| r.object.stack_errors()).sum();
+    let stacks = &rows.cx.stacks;
+    let (batch, frames, named) = crate::symbolize::user_symbols(stacks, line_info);
+    let info = StacksInfo {
+        stacks: stacks.count() as u64,
+        stack_errors,
+        processes: stacks.mappings.len() as u64 + stacks.unmapped.len() as u64,
+        processes_without_mappings: stacks.unmapped.len() as u64,
+        user_frames: frames,
+        user_frames_named: named,
+        kernel_symbols,
+    };
+    (info, batch)
 }
