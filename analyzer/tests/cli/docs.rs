@@ -5,7 +5,6 @@ use crate::support::*;
 
 #[test]
 fn every_json_column_is_documented() {
-    let fx = fixture().to_string_lossy().into_owned();
     let tools = ok(&["tools"]);
     let names: Vec<&str> = tools
         .lines()
@@ -13,12 +12,9 @@ fn every_json_column_is_documented() {
         .collect();
     assert!(names.len() >= 12, "{names:?}");
     // Each tool runs on the first fixture recorded with its sources.
-    let fixtures: Vec<String> = [fx.clone()]
-        .into_iter()
-        .chain(
-            ["stacks", "cpu", "signals"]
-                .map(|f| fixture().join("..").join(f).to_string_lossy().into_owned()),
-        )
+    let fixtures: Vec<String> = tool_fixtures()
+        .iter()
+        .map(|f| f.to_string_lossy().into_owned())
         .collect();
     let listings: Vec<String> = fixtures.iter().map(|f| ok(&["tools", f])).collect();
     for name in names {

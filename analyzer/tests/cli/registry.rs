@@ -9,23 +9,11 @@ use retrace::{Capture, OpenOptions};
 
 use crate::support::*;
 
-/// The fixtures the examples run over, in the order they are tried.
-fn fixtures() -> Vec<PathBuf> {
-    ["basic", "cpu", "stacks", "signals"]
-        .iter()
-        .map(|f| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../fixtures")
-                .join(f)
-        })
-        .collect()
-}
-
 /// Every example of every tool, over the first fixture recorded with the tool's
 /// sources: exit status 0 and something on stdout.
 #[test]
 fn registry_examples_run_on_a_fixture() {
-    let captures: Vec<(PathBuf, Capture)> = fixtures()
+    let captures: Vec<(PathBuf, Capture)> = tool_fixtures()
         .into_iter()
         .map(|f| {
             let c = Capture::open_with(&f, OpenOptions::default()).unwrap();

@@ -16,6 +16,24 @@ pub fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/basic")
 }
 
+/// The committed captures tools run on: `basic` first, then every other fixture
+/// folder by name (the `diff-*` pairs, made for `retrace diff`, are left out). A new
+/// chapter's fixture is found here without a list to extend.
+pub fn tool_fixtures() -> Vec<PathBuf> {
+    let dir = fixture().join("..");
+    let mut others: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures/")
+        .map(|e| e.expect("fixtures/ entry").path())
+        .filter(|p| p.join("manifest.json").is_file())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name != "basic" && !name.starts_with("diff-")
+        })
+        .collect();
+    others.sort();
+    std::iter::once(fixture()).chain(others).collect()
+}
+
 /// Recording start of the fixture (CLOCK_MONOTONIC ns), from its manifest.
 pub const START_NS: u64 = 1_000_000_000_000;
 
