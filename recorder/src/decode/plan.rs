@@ -132,20 +132,55 @@ impl<S, T: ArrowPrimitiveType> Default for Copies<S, T> {
     }
 }
 
-/// The copy groups of a table, by field width and column type.
-#[derive(Default)]
-struct CopyGroups {
-    u32s: Copies<u32, UInt32Type>,
-    i32s: Copies<i32, Int32Type>,
-    u64s: Copies<u64, UInt64Type>,
-    i64s: Copies<i64, Int64Type>,
-    u32_from_u16: Copies<u16, UInt32Type>,
-    u32_from_u8: Copies<u8, UInt32Type>,
-    i32_from_i16: Copies<i16, Int32Type>,
-    u64_from_u32: Copies<u32, UInt64Type>,
-    i64_from_i32: Copies<i32, Int64Type>,
-    /// Flags: a u8 field, true when not 0.
-    bools: Vec<(usize, usize, BoolCol)>,
+/// The copy groups of a table, by field width and column type: one list, from
+/// which the struct and its loops over every group are made.
+macro_rules! copy_groups {
+    ($($group:ident: $src:ty => $col:ty),* $(,)?) => {
+        #[derive(Default)]
+        struct CopyGroups {
+            $($group: Copies<$src, $col>,)*
+            /// Flags: a u8 field, true when not 0.
+            bools: Vec<(usize, usize, BoolCol)>,
+        }
+
+        impl CopyGroups {
+            #[inline(always)]
+            fn push(&mut self, rec: &[u8]) {
+                $(self.$group.push(rec);)*
+                for (_, offset, col) in &mut self.bools {
+                    col.append_value(rec[*offset] != 0);
+                }
+            }
+
+            fn push_many(&mut self, data: &[u8], size: usize) {
+                $(self.$group.push_many(data, size);)*
+                for (_, offset, col) in &mut self.bools {
+                    for rec in data.chunks_exact(size) {
+                        col.append_value(rec[*offset] != 0);
+                    }
+                }
+            }
+
+            fn finish(&mut self, out: &mut [Option<ArrayRef>]) {
+                $(self.$group.finish(out);)*
+                for (index, _, col) in &mut self.bools {
+                    out[*index] = Some(Arc::new(col.finish()));
+                }
+            }
+        }
+    };
+}
+
+copy_groups! {
+    u32s: u32 => UInt32Type,
+    i32s: i32 => Int32Type,
+    u64s: u64 => UInt64Type,
+    i64s: i64 => Int64Type,
+    u32_from_u16: u16 => UInt32Type,
+    u32_from_u8: u8 => UInt32Type,
+    i32_from_i16: i16 => Int32Type,
+    u64_from_u32: u32 => UInt64Type,
+    i64_from_i32: i32 => Int64Type,
 }
 
 impl CopyGroups {
@@ -166,54 +201,6 @@ impl CopyGroups {
             _ => return false,
         }
         true
-    }
-
-    #[inline(always)]
-    fn push(&mut self, rec: &[u8]) {
-        self.u32s.push(rec);
-        self.i32s.push(rec);
-        self.u64s.push(rec);
-        self.i64s.push(rec);
-        self.u32_from_u16.push(rec);
-        self.u32_from_u8.push(rec);
-        self.i32_from_i16.push(rec);
-        self.u64_from_u32.push(rec);
-        self.i64_from_i32.push(rec);
-        for (_, offset, col) in &mut self.bools {
-            col.append_value(rec[*offset] != 0);
-        }
-    }
-
-    fn push_many(&mut self, data: &[u8], size: usize) {
-        self.u32s.push_many(data, size);
-        self.i32s.push_many(data, size);
-        self.u64s.push_many(data, size);
-        self.i64s.push_many(data, size);
-        self.u32_from_u16.push_many(data, size);
-        self.u32_from_u8.push_many(data, size);
-        self.i32_from_i16.push_many(data, size);
-        self.u64_from_u32.push_many(data, size);
-        self.i64_from_i32.push_many(data, size);
-        for (_, offset, col) in &mut self.bools {
-            for rec in data.chunks_exact(size) {
-                col.append_value(rec[*offset] != 0);
-            }
-        }
-    }
-
-    fn finish(&mut self, out: &mut [Option<ArrayRef>]) {
-        self.u32s.finish(out);
-        self.i32s.finish(out);
-        self.u64s.finish(out);
-        self.i64s.finish(out);
-        self.u32_from_u16.finish(out);
-        self.u32_from_u8.finish(out);
-        self.i32_from_i16.finish(out);
-        self.u64_from_u32.finish(out);
-        self.i64_from_i32.finish(out);
-        for (index, _, col) in &mut self.bools {
-            out[*index] = Some(Arc::new(col.finish()));
-        }
     }
 }
 
