@@ -4,8 +4,8 @@
 mod child;
 mod cli;
 mod columns;
+mod cpu_guard;
 mod decode;
-mod guard;
 mod host;
 mod perf;
 mod pipeline;

@@ -16,9 +16,9 @@ use retrace_recorder_bpf::sched::types::{rt_sched_switch, rt_sched_wakeup};
 use retrace_schema::manifest::Manifest;
 use retrace_schema::writer::{create_capture_dir, CaptureWriter, SegmentPolicy};
 
+use crate::cpu_guard::process_cpu;
 use crate::decode::layout::ObjectLayouts;
 use crate::decode::Rows;
-use crate::guard::process_cpu;
 use crate::redact::Redact;
 
 fn thread_cpu() -> std::time::Duration {
