@@ -124,7 +124,7 @@ pub fn print_info(capture: &Capture, out: &mut dyn Write) -> Result<()> {
         )?;
     }
 
-    crate::recording::describe(m, out)?;
+    crate::recording_notes::describe(m, out)?;
 
     let lost: Vec<_> = m.sources.iter().filter(|s| s.lost_events > 0).collect();
     if !lost.is_empty() {

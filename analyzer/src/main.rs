@@ -13,7 +13,7 @@ use retrace::tools::{self, registry, Invocation, RunEnv};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use retrace::{info, record, sql, Capture, OpenOptions};
+use retrace::{info, run_recorder, sql, Capture, OpenOptions};
 
 /// Analyze retrace captures: the BPF Performance Tools, after the fact.
 ///
@@ -107,7 +107,7 @@ async fn dispatch(
         }
         Command::Sql(args) => sql::run(&args, options, out, err).await?,
         Command::Diff(args) => return retrace::diff::run(&args, options, out, err).await,
-        Command::Record { args } => return Err(record::exec_recorder(&args)),
+        Command::Record { args } => return Err(run_recorder::exec_recorder(&args)),
     }
     out.flush()?;
     Ok(false)

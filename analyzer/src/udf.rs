@@ -21,7 +21,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-use crate::names::{bio_flags_label, errno_name, signal_name, syscall_name};
+use crate::kernel_names::{bio_flags_label, errno_name, signal_name, syscall_name};
 
 /// Register every retrace function in a session.
 pub fn register(ctx: &SessionContext) {

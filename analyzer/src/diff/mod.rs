@@ -391,7 +391,7 @@ fn comparability_notes(base: &Side, new: &Side) -> Vec<String> {
             .iter()
             .map(|s| s.name.as_str())
             .collect();
-        for w in crate::recording::warnings(c.manifest(), &sources) {
+        for w in crate::recording_notes::warnings(c.manifest(), &sources) {
             notes.push(format!("{label} ({}): {w}", side.info.name));
         }
     }

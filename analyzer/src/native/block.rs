@@ -16,7 +16,7 @@ use arrow::datatypes::{DataType, Field, Schema, UInt32Type, UInt64Type};
 use super::read::{dict_ids, map_batches, values, Interner};
 use crate::capture::Capture;
 use crate::error::{Error, Result};
-use crate::names::bio_flags_label;
+use crate::kernel_names::bio_flags_label;
 use crate::session::{Params, QueryResult};
 use crate::udf::log2_bucket;
 

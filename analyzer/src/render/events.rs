@@ -7,7 +7,7 @@ use std::io::Write;
 
 use super::rows::{Row, Rows};
 use crate::error::Result;
-use crate::names::signal_description;
+use crate::kernel_names::signal_description;
 use crate::window::{wall_time, CaptureSpan};
 
 /// An event list: its columns, left to right.

@@ -249,7 +249,7 @@ pub fn common_params(span: &CaptureSpan, window: &Window) -> Params {
 /// The warning printed for every source whose events a tool uses and that lost some.
 pub fn lost_event_warnings(def: &ToolDef, capture: &Capture) -> Vec<String> {
     let sources = def.sources();
-    let partial = crate::recording::warnings(capture.manifest(), &sources);
+    let partial = crate::recording_notes::warnings(capture.manifest(), &sources);
     sources
         .into_iter()
         .filter_map(|s| {

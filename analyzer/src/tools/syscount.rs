@@ -7,7 +7,7 @@ use std::io::Write;
 use super::{CommonArgs, IntervalArgs, RenderCx, Tool, Example, ToolDef};
 use crate::capture::Capture;
 use crate::error::Result;
-use crate::names::errno_value;
+use crate::kernel_names::errno_value;
 use crate::render::sections::{for_each_interval, Blocks};
 use crate::render::Rows;
 use crate::session::Params;
