@@ -3,9 +3,14 @@
 //! declares a tool becomes a subcommand with no Rust of its own (see
 //! `src/tools/header.rs`), and the registry's tests check that every other file
 //! belongs to a tool written in Rust.
+//!
+//! It also lists `tests/cli/*.rs` into `$OUT_DIR/cli_tests.rs` for the CLI test
+//! binary (`tests/cli/main.rs`): a chapter's analyzer tests register by being there.
 
 use std::fmt::Write as _;
 use std::path::Path;
+
+include!("../schemas/build/modules.rs");
 
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
@@ -34,4 +39,8 @@ fn main() {
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("queries.rs");
     std::fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+
+    let cli = Path::new(&manifest).join("tests/cli");
+    let names = rust_modules(&cli, &["main", "support"]);
+    write_out("cli_tests.rs", &module_declarations(&cli, &names, ""));
 }

@@ -4,29 +4,12 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+include!("build/modules.rs");
+
 fn main() {
     let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap()).join("src/catalog");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("schemas/src/catalog exists")
-        .filter_map(|e| {
-            let name = e.ok()?.file_name().into_string().ok()?;
-            let stem = name.strip_suffix(".rs")?;
-            (stem != "mod").then(|| stem.to_string())
-        })
-        .collect();
-    names.sort();
-    let mut out = String::new();
-    for n in &names {
-        let path = dir.join(format!("{n}.rs"));
-        println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(
-            out,
-            "#[path = {:?}]\npub mod {n};",
-            path.display().to_string()
-        )
-        .unwrap();
-    }
+    let names = rust_modules(&dir, &["mod"]);
+    let mut out = module_declarations(&dir, &names, "pub ");
     out.push_str("/// Every file of `src/catalog/`, by name.\npub static CHAPTERS: &[crate::sources::Chapter] = &[\n");
     for n in &names {
         writeln!(
@@ -36,6 +19,5 @@ fn main() {
         .unwrap();
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join("catalog.rs");
-    std::fs::write(dest, out).unwrap();
+    write_out("catalog.rs", &out);
 }

@@ -26,10 +26,37 @@ use retrace_schema::{Manifest, Table, FORMAT_VERSION};
 
 use crate::rng::Rng;
 
-pub mod cpu;
-pub mod diff;
-pub mod signals;
-pub mod stacks;
+// One module per file of `src/fixture/` (listed by build.rs), and `listed()`, the
+// fixtures they write.
+include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+
+/// Writes one fixture's capture into the directory it is given.
+pub type WriteFixture = dyn Fn(&Path) -> Result<Manifest, retrace_schema::Error>;
+
+/// What writes one committed capture: `fixtures/<name>`.
+pub struct Fixture {
+    pub name: &'static str,
+    pub write: Box<WriteFixture>,
+}
+
+impl Fixture {
+    pub fn new(
+        name: &'static str,
+        write: impl Fn(&Path) -> Result<Manifest, retrace_schema::Error> + 'static,
+    ) -> Self {
+        Fixture {
+            name,
+            write: Box::new(write),
+        }
+    }
+}
+
+/// Every committed fixture: `basic` (this file), then those of `src/fixture/*.rs`.
+pub fn all() -> Vec<Fixture> {
+    let mut all = vec![Fixture::new("basic", write_basic)];
+    all.extend(listed());
+    all
+}
 
 /// CLOCK_MONOTONIC ns at which the fixture's recording starts.
 pub const START_NS: u64 = 1_000_000_000_000;

@@ -1,6 +1,6 @@
-//! `make-fixtures DIR`: write the committed fixture captures under DIR (`DIR/basic`,
-//! the `retrace diff` pairs `DIR/diff-*`, the stack tools' `DIR/stacks`, `DIR/cpu` and
-//! `DIR/signals`).
+//! `make-fixtures DIR`: write every committed fixture capture under DIR
+//! (`retrace_tests::fixture::all()`: `DIR/basic`, the `retrace diff` pairs `DIR/diff-*`,
+//! and one folder per file of `tests/src/fixture/`).
 //! Run through `fixtures/make.sh`; the output is deterministic.
 
 use std::path::PathBuf;
@@ -11,23 +11,9 @@ fn main() -> ExitCode {
         eprintln!("usage: make-fixtures DIR");
         return ExitCode::from(2);
     };
-    let dir = root.join("basic");
-    let mut results = vec![(dir.clone(), retrace_tests::fixture::write_basic(&dir))];
-    for (name, workload) in retrace_tests::fixture::diff::PAIRS {
-        let dir = root.join(name);
-        results.push((
-            dir.clone(),
-            retrace_tests::fixture::diff::write(&dir, workload),
-        ));
-    }
-    let dir = root.join("stacks");
-    results.push((dir.clone(), retrace_tests::fixture::stacks::write(&dir)));
-    let dir = root.join("signals");
-    results.push((dir.clone(), retrace_tests::fixture::signals::write(&dir)));
-    let dir = root.join("cpu");
-    results.push((dir.clone(), retrace_tests::fixture::cpu::write(&dir)));
-    for (dir, result) in results {
-        match result {
+    for fixture in retrace_tests::fixture::all() {
+        let dir = root.join(fixture.name);
+        match (fixture.write)(&dir) {
             Ok(m) => {
                 let rows: u64 = m.tables.values().map(|t| t.rows).sum();
                 println!("wrote {} ({rows} rows)", dir.display());
