@@ -208,10 +208,10 @@ fn parse_bpftrace_hist(text: &str) -> Vec<(u32, u64)> {
 }
 
 #[test]
-fn biolatency_matches_a_live_bpftrace_histogram() {
+fn biolatency_matches_live_bpftrace_request_by_request() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
-    if !bpf_or_skip("biolatency_matches_a_live_bpftrace_histogram")
+    if !bpf_or_skip("biolatency_matches_live_bpftrace_request_by_request")
         || !have_program("bpftrace", "bpftrace")
         || !have_program("bpftrace", "fio")
     {
@@ -233,10 +233,14 @@ fn biolatency_matches_a_live_bpftrace_histogram() {
     // The live script attributes a request to the task that started it
     // (block_io_start), as retrace does: with an I/O scheduler some of fio's
     // requests are issued later from a kworker.
+    // Besides the histogram it prints every request's sector and latency, so
+    // the two can be compared request by request, not only bucket by bucket.
     let script = "tracepoint:block:block_io_start /comm == \"fio\"/ { @fio[args->dev, args->sector] = 1; } \
         tracepoint:block:block_rq_issue /@fio[args->dev, args->sector]/ { @start[args->dev, args->sector] = nsecs; } \
         tracepoint:block:block_rq_complete /@start[args->dev, args->sector]/ { \
-          @usecs = hist((nsecs - @start[args->dev, args->sector]) / 1000); \
+          $ns = nsecs - @start[args->dev, args->sector]; \
+          printf(\"req %llu %llu\\n\", args->sector, $ns); \
+          @usecs = hist($ns / 1000); \
           delete(@start[args->dev, args->sector]); delete(@fio[args->dev, args->sector]); } \
         END { clear(@start); clear(@fio); }";
     let mut bt = Command::new("bpftrace")
@@ -249,6 +253,13 @@ fn biolatency_matches_a_live_bpftrace_histogram() {
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
     assert!(line.starts_with("Attaching"), "bpftrace: {line}");
+    // Drain bpftrace's output while fio runs: a full pipe would stall it and
+    // its perf buffer would drop request lines.
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut out, &mut text).unwrap();
+        text
+    });
     std::thread::sleep(std::time::Duration::from_millis(500));
     let filename = format!("--filename={}", data.display());
     let st = Command::new("fio")
@@ -272,11 +283,11 @@ fn biolatency_matches_a_live_bpftrace_histogram() {
         libc::kill(bt.id() as i32, libc::SIGINT);
         libc::kill(rec.id() as i32, libc::SIGINT);
     }
-    let mut live = String::new();
-    std::io::Read::read_to_string(&mut out, &mut live).unwrap();
+    let live = reader.join().unwrap();
     bt.wait().unwrap();
     assert!(rec.wait().unwrap().success());
 
+    let live_requests = parse_request_lines(&live);
     let live = parse_bpftrace_hist(&live);
     let ours: Vec<(u32, u64)> = retrace_json(&["biolatency", cap.to_str().unwrap()])
         .iter()
@@ -287,29 +298,56 @@ fn biolatency_matches_a_live_bpftrace_histogram() {
     // fio's reads in both, exactly the same number.
     assert_eq!(total(&live), total(&ours), "same requests counted");
     assert!(total(&ours) >= 4000, "fio did its 16 MiB of 4 KiB reads");
-    // The same distribution: probes on the same tracepoints run one after the
-    // other, so a request near a bucket edge may fall on either side; allow 5%
-    // of requests to move (total variation distance).
-    let mut moved = 0i64;
-    for slot in 0..64u32 {
-        let a = live
-            .iter()
-            .filter(|b| b.0 == slot)
-            .map(|b| b.1)
-            .sum::<u64>() as i64;
-        let b = ours
-            .iter()
-            .filter(|b| b.0 == slot)
-            .map(|b| b.1)
-            .sum::<u64>() as i64;
-        moved += (a - b).abs();
-    }
-    let tvd = moved as f64 / 2.0 / total(&ours) as f64;
-    assert!(
-        tvd <= 0.05,
-        "distributions differ by {:.1}% of requests",
-        tvd * 100.0
+    assert_eq!(live_requests.len() as u64, total(&live), "one line per request");
+
+    // The same requests, each with the same latency. Both programs stamp the
+    // same two tracepoints, but one runs after the other at each, so a
+    // request's two latencies differ by about one probe's run time (plus an
+    // interrupt now and then). That is why histograms compared bucket by
+    // bucket are a poor test here: this VM's reads cluster near 32 us, and a
+    // microsecond moves hundreds of them across that edge.
+    let ours_requests: Vec<(u64, u64)> = sql(
+        &cap,
+        "SELECT sector, ts_complete_ns - ts_issue_ns AS ns FROM block_io \
+         WHERE ts_issue_ns IS NOT NULL ORDER BY sector, ns",
+    )
+    .iter()
+    .map(|r| (u64_of(r, "sector"), u64_of(r, "ns")))
+    .collect();
+    let mut live_sorted = live_requests.clone();
+    live_sorted.sort_unstable();
+    let sectors = |v: &[(u64, u64)]| v.iter().map(|r| r.0).collect::<Vec<_>>();
+    assert_eq!(
+        sectors(&live_sorted),
+        sectors(&ours_requests),
+        "the same requests (by sector)"
     );
+    let mut diffs: Vec<u64> = live_sorted
+        .iter()
+        .zip(&ours_requests)
+        .map(|(l, o)| l.1.abs_diff(o.1))
+        .collect();
+    diffs.sort_unstable();
+    let pct = |p: usize| diffs[(diffs.len() - 1) * p / 100];
+    eprintln!(
+        "per-request |live - retrace| ns: median {} p99 {} max {}",
+        pct(50),
+        pct(99),
+        diffs[diffs.len() - 1]
+    );
+    assert!(pct(50) <= 3_000, "median difference {} ns", pct(50));
+    assert!(pct(99) <= 30_000, "99th percentile difference {} ns", pct(99));
+}
+
+/// bpftrace's `req SECTOR NS` lines, one per completed request.
+fn parse_request_lines(text: &str) -> Vec<(u64, u64)> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("req "))
+        .map(|l| {
+            let mut f = l.split_whitespace().map(|n| n.parse::<u64>().unwrap());
+            (f.next().unwrap(), f.next().unwrap())
+        })
+        .collect()
 }
 
 /// Regression: an fsync's empty preflush request is completed by the kernel's
