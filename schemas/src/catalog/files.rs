@@ -1,0 +1,99 @@
+//! Source `files` and its tables: file opens and syncs at the system call, one row
+//! per call, for opensnoop and syncsnoop.
+
+use std::borrow::Cow;
+
+use crate::sources::{Attach::*, Loader, Probe, SourceDef};
+use crate::tables::{col, origin::*, t, ColType::*, Table, MONO};
+
+/// A probe on one classic syscall tracepoint (syscalls have no BTF-typed
+/// tracepoints of their own).
+macro_rules! sys {
+    ($name:literal, $optional:expr) => {
+        Probe { name: $name, alternatives: &[Tracepoint($name)], optional: $optional }
+    };
+}
+
+pub static SOURCE: SourceDef = SourceDef {
+    name: "files",
+    about: "file opens (path, flags, fd or error) and syncs (sync, fsync, ...) per system call",
+    rate: "one row per open or sync: up to ~100k/s on a file-heavy host; opt-in",
+    default: false,
+    object: Some("files"),
+    probes: &[
+        // open(2) and creat(2) exist on x86_64, not on arm64: optional.
+        sys!("syscalls:sys_enter_open", true),
+        sys!("syscalls:sys_exit_open", true),
+        sys!("syscalls:sys_enter_creat", true),
+        sys!("syscalls:sys_exit_creat", true),
+        sys!("syscalls:sys_enter_openat", false),
+        sys!("syscalls:sys_exit_openat", false),
+        // openat2(2): Linux 5.6+.
+        sys!("syscalls:sys_enter_openat2", true),
+        sys!("syscalls:sys_exit_openat2", true),
+        sys!("syscalls:sys_enter_sync", false),
+        sys!("syscalls:sys_exit_sync", false),
+        sys!("syscalls:sys_enter_syncfs", false),
+        sys!("syscalls:sys_exit_syncfs", false),
+        sys!("syscalls:sys_enter_fsync", false),
+        sys!("syscalls:sys_exit_fsync", false),
+        sys!("syscalls:sys_enter_fdatasync", false),
+        sys!("syscalls:sys_exit_fdatasync", false),
+        sys!("syscalls:sys_enter_sync_file_range", true),
+        sys!("syscalls:sys_exit_sync_file_range", true),
+        sys!("syscalls:sys_enter_msync", false),
+        sys!("syscalls:sys_exit_msync", false),
+    ],
+    needs: "syscalls tracepoints (CONFIG_FTRACE_SYSCALLS), task storage (5.11+)",
+    loader: Loader::Generic,
+    records_stacks: false,
+};
+
+pub static TABLES: &[&Table] = &[&FILE_OPEN, &FILE_SYNC];
+
+pub static FILE_OPEN: Table = Table {
+    name: t("file_open"),
+    source: t("files"),
+    record: Some(t("rt_file_open")),
+    doc: t("One row per open(2), creat(2), openat(2) or openat2(2) that returned, paired in \
+            the kernel from the syscalls tracepoints: the path as the caller passed it (not \
+            resolved against its directory), flags, mode, and the new fd or the error."),
+    sort_key: t("ts_ns"),
+    time_column: Some(t("ts_ns")),
+    keep_in_ring: false,
+    columns: Cow::Borrowed(&[
+        col("ts_ns", U64, MONO, "When the call returned.", field("ts")),
+        col("ts_enter_ns", U64, MONO, "When the call was entered.", field("ts_enter")),
+        col("pid", U32, "", "Process id (tgid).", field("pid")),
+        col("tid", U32, "", "Thread id.", field("tid")),
+        col("uid", U32, "", "Real user id of the caller.", field("uid")),
+        col("comm", Str, "", "Command name.", cstr("comm")),
+        col("call", Str, "", "The system call: open, creat, openat or openat2.", cstr("call")),
+        col("dfd", I32, "", "Directory fd a relative path is resolved against (-100 AT_FDCWD, also for open and creat).", field("dfd")),
+        col("path", Str, "", "The path argument, up to 255 bytes (empty when it could not be read).", path("path")),
+        col("flags", U64, "", "Open flags (O_RDONLY 0, O_WRONLY 1, O_RDWR 2, O_CREAT 0o100, O_TRUNC 0o1000, O_CLOEXEC 0o2000000, ...); creat's are O_CREAT|O_WRONLY|O_TRUNC.", field("flags")),
+        col("mode", U32, "", "Mode argument (permissions of a created file).", field("mode")),
+        col("ret", I64, "", "The new file descriptor, or a negative errno (-2 ENOENT, -13 EACCES, ...).", field("ret")),
+    ]),
+};
+
+pub static FILE_SYNC: Table = Table {
+    name: t("file_sync"),
+    source: t("files"),
+    record: Some(t("rt_file_sync")),
+    doc: t("One row per sync(2), syncfs(2), fsync(2), fdatasync(2), sync_file_range(2) or \
+            msync(2) that returned, paired in the kernel from the syscalls tracepoints."),
+    sort_key: t("ts_ns"),
+    time_column: Some(t("ts_ns")),
+    keep_in_ring: false,
+    columns: Cow::Borrowed(&[
+        col("ts_ns", U64, MONO, "When the call returned.", field("ts")),
+        col("ts_enter_ns", U64, MONO, "When the call was entered.", field("ts_enter")),
+        col("pid", U32, "", "Process id (tgid).", field("pid")),
+        col("tid", U32, "", "Thread id.", field("tid")),
+        col("comm", Str, "", "Command name.", cstr("comm")),
+        col("call", Str, "", "The system call: sync, syncfs, fsync, fdatasync, sync_file_range or msync.", cstr("call")),
+        col("fd", I32, "", "The file descriptor synced (-1 for sync and msync, which take none).", field("fd")),
+        col("ret", I64, "", "0, or a negative errno.", field("ret")),
+    ]),
+};
