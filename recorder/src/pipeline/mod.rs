@@ -162,7 +162,7 @@ pub fn record(cfg: Config, signal: Arc<AtomicUsize>) -> Result<Outcome> {
     if let Err(e) = finish::drain_after_detach(&mut running, &rb, &rows) {
         result = result.and(Err(e));
     }
-    let final_lost = poll::lost_events(&running);
+    let final_lost = poll::final_lost_events(&running);
     let (last, stacks) =
         finish::last_messages(&running, &rows, &opened, cfg.line_info, &final_lost);
     if result.is_ok() {

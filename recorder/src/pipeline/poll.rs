@@ -169,6 +169,18 @@ pub(super) fn lost_events(running: &[Running]) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Each source's lost events once its programs are detached: what the kernel
+/// side counted, plus what it began and never finished.
+pub(super) fn final_lost_events(running: &[Running]) -> Vec<(String, u64)> {
+    running
+        .iter()
+        .map(|r| {
+            let (lost, unfinished) = (r.object.lost_events(), r.object.unfinished());
+            (r.name.to_string(), lost + unfinished)
+        })
+        .collect()
+}
+
 fn signal_name(sig: i32) -> &'static str {
     match sig {
         libc::SIGINT => "SIGINT",

@@ -8,7 +8,7 @@ use libbpf_rs::OpenObject;
 use retrace_recorder_bpf::disk::{DiskSkel, DiskSkelBuilder};
 use retrace_schema::manifest::ProbeAttach;
 
-use super::{comm_filter_bytes, load_preferred, loaded_object, Attach, Options, Running};
+use super::{comm_filter_bytes, load_preferred, Attach, Options, Running};
 use crate::rings;
 
 const PROBES: &[&str] = &["block_rq_insert", "block_rq_issue", "block_rq_complete"];
@@ -37,7 +37,20 @@ fn rq_is_second_arg() -> bool {
     types::FuncProto::try_from(ptr.referenced_type()).is_ok_and(|proto| proto.len() == 3)
 }
 
-loaded_object!(DiskSkel<'static>);
+impl super::LoadedObject for DiskSkel<'static> {
+    fn lost_events(&self) -> u64 {
+        use libbpf_rs::skel::Skel;
+        super::bss_counter!(self, lost_events) + super::recursion_misses(self.object())
+    }
+    fn detach(&mut self) {
+        self.links = Default::default();
+    }
+    fn unfinished(&self) -> u64 {
+        // Signed in the kernel so that a miscount could never wrap to a huge
+        // loss; every decrement follows its increment, so it stays >= 0.
+        super::bss_counter!(self, issued_in_flight).max(0) as u64
+    }
+}
 
 fn load(attach: Attach, opts: &Options) -> Result<DiskSkel<'static>> {
     let storage: &'static mut MaybeUninit<OpenObject> = Box::leak(Box::new(MaybeUninit::uninit()));

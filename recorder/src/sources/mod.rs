@@ -107,6 +107,11 @@ pub trait LoadedObject {
     fn lost_events(&self) -> u64;
     /// Detach every program (the rings stay readable for a last drain).
     fn detach(&mut self);
+    /// Events begun and never finished when the recording ends (a request
+    /// issued and not seen completing): at the end they are lost events too.
+    fn unfinished(&self) -> u64 {
+        0
+    }
     /// Stacks the kernel side could not store (see stacks.bpf.h).
     fn stack_errors(&self) -> u64 {
         0
