@@ -21,7 +21,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Every sync, syncfs, fsync, fdatasync, sync_file_range and msync: caller, latency
--- @after   opensnoop
+-- @after   statsnoop
 -- @tables  file_sync
 -- @option  -T --time | flag | Include a HH:MM:SS time column.
 -- @option  -p --pid PID | int $pid = -1 | Only this process.

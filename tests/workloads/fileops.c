@@ -1,23 +1,26 @@
 // File opens and syncs in known numbers, for the `files` source's end-to-end
-// test. Usage: fileops DIR OPENS MISSES FSYNCS SYNCS
+// test. Usage: fileops DIR OPENS MISSES FSYNCS SYNCS STATS
 //   creates DIR/present (one open with O_CREAT), opens it OPENS more times
 //   read-only, opens DIR/missing MISSES times (ENOENT), then fsync()s the
-//   created file FSYNCS times and calls sync() SYNCS times.
+//   created file FSYNCS times and calls sync() SYNCS times; then stat()s
+//   DIR/present STATS times and DIR/missing MISSES times (ENOENT).
 // Prints "pid N" and "fd N" (the created file's descriptor). Its command name is
 // rtfile-ops, so the test can find its rows.
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
 	char present[4096], missing[4096];
-	int opens, misses, fsyncs, syncs, fd, i;
+	struct stat st;
+	int opens, misses, fsyncs, syncs, stats, fd, i;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: fileops DIR OPENS MISSES FSYNCS SYNCS\n");
+	if (argc != 7) {
+		fprintf(stderr, "usage: fileops DIR OPENS MISSES FSYNCS SYNCS STATS\n");
 		return 2;
 	}
 	prctl(PR_SET_NAME, "rtfile-ops");
@@ -27,6 +30,7 @@ int main(int argc, char **argv)
 	misses = atoi(argv[3]);
 	fsyncs = atoi(argv[4]);
 	syncs = atoi(argv[5]);
+	stats = atoi(argv[6]);
 
 	fd = open(present, O_CREAT | O_WRONLY | O_TRUNC, 0640);
 	if (fd < 0) {
@@ -56,6 +60,18 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < syncs; i++)
 		sync();
+	for (i = 0; i < stats; i++) {
+		if (stat(present, &st) != 0) {
+			perror(present);
+			return 1;
+		}
+	}
+	for (i = 0; i < misses; i++) {
+		if (stat(missing, &st) == 0) {
+			fprintf(stderr, "%s exists\n", missing);
+			return 1;
+		}
+	}
 	printf("pid %d\nfd %d\n", getpid(), fd);
 	fflush(stdout);
 	close(fd);

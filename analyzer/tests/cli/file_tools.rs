@@ -1,5 +1,5 @@
-//! opensnoop and syncsnoop over `fixtures/files`, checked against the raw file_open
-//! and file_sync rows read with parquet's own reader.
+//! opensnoop, statsnoop and syncsnoop over `fixtures/files`, checked against the raw
+//! file_open, file_stat and file_sync rows read with parquet's own reader.
 
 use std::path::PathBuf;
 
@@ -110,6 +110,48 @@ fn opensnoop_text_has_the_live_tools_columns() {
 }
 
 #[test]
+fn statsnoop_lists_every_stat_with_its_result() {
+    let mut want = Vec::new();
+    for b in read_table(&files(), "file_stat") {
+        let col = |n: &str| b.column_by_name(n).unwrap().clone();
+        let ts = col("ts_ns");
+        let ts = ts.as_primitive::<UInt64Type>();
+        let pid = col("pid");
+        let pid = pid.as_primitive::<UInt32Type>();
+        let ret = col("ret");
+        let ret = ret.as_primitive::<Int64Type>();
+        let path = col("path");
+        let path = path.as_string::<i32>();
+        for i in 0..b.num_rows() {
+            want.push((ts.value(i), pid.value(i), ret.value(i), path.value(i).to_string()));
+        }
+    }
+    want.sort_by_key(|w| w.0);
+    assert!(want.len() >= 50);
+    let check = |rows: &[serde_json::Map<String, serde_json::Value>], want: &[&(u64, u32, i64, String)]| {
+        assert_eq!(rows.len(), want.len());
+        for (r, w) in rows.iter().zip(want) {
+            assert_eq!(num(r, "ts_ns") as u64, w.0);
+            assert_eq!(num(r, "pid") as u32, w.1);
+            assert_eq!(text(r, "path"), w.3);
+            let (ret, err) = if w.2 < 0 { (-1, -w.2) } else { (0, 0) };
+            assert_eq!((num(r, "ret"), num(r, "err")), (ret, err), "{r:?}");
+        }
+    };
+    check(&json_rows(&["statsnoop", &fx()]), &want.iter().collect::<Vec<_>>());
+    let failed: Vec<_> = want.iter().filter(|w| w.2 < 0).collect();
+    assert!(!failed.is_empty() && failed.len() < want.len());
+    check(&json_rows(&["statsnoop", &fx(), "-x"]), &failed);
+    let by_pid: Vec<_> = want.iter().filter(|w| w.1 == 5200).collect();
+    check(&json_rows(&["statsnoop", &fx(), "-p", "5200"]), &by_pid);
+    let out = ok(&["statsnoop", &fx(), "-t"]);
+    assert!(
+        out.starts_with("TIME(s)        PID     COMM                 RET  ERR  PATH\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn syncsnoop_lists_every_sync_call_with_its_latency() {
     let mut want = Vec::new();
     for b in read_table(&files(), "file_sync") {
@@ -150,6 +192,7 @@ fn file_tool_outputs_match_snapshots() {
     assert_snapshots([
         ("opensnoop-T-U", ok(&["opensnoop", &fx(), "-T", "-U"])),
         ("opensnoop-x", ok(&["opensnoop", &fx(), "-x"])),
+        ("statsnoop-t", ok(&["statsnoop", &fx(), "-t"])),
         ("syncsnoop-T", ok(&["syncsnoop", &fx(), "-T"])),
     ]);
 }

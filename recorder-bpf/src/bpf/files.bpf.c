@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Source `files`: file opens and syncs at the system call, one record per call
- * with both times and the result. Tables: file_open, file_sync
- * (schemas/src/catalog/files.rs).
+/* Source `files`: file opens, stats and syncs at the system call, one record
+ * per call with both times and the result. Tables: file_open, file_stat,
+ * file_sync (schemas/src/catalog/files.rs).
  *
  * Paired in the kernel: the enter tracepoint keeps the call's arguments in the
  * task's own storage, the exit tracepoint sends one record. The path is read
@@ -18,6 +18,7 @@ char LICENSE[] SEC("license") = "GPL";
 enum rt_files_kinds {
 	RT_KIND_FILE_OPEN = 1,
 	RT_KIND_FILE_SYNC = 2,
+	RT_KIND_FILE_STAT = 3,
 };
 
 struct rt_file_open {
@@ -48,9 +49,25 @@ struct rt_file_sync {
 	char comm[16];
 };
 
+struct rt_file_stat {
+	__u32 kind;
+	__u32 pid;
+	__u64 ts;
+	__u64 ts_enter;
+	__s64 ret;
+	__u32 tid;
+	__s32 dfd;
+	__u32 flags;
+	__u32 pad;
+	char call[16];
+	char comm[16];
+	char path[256];
+};
+
 RT_KINDS(rt_files_kinds);
 RT_RECORD(rt_file_open);
 RT_RECORD(rt_file_sync);
+RT_RECORD(rt_file_stat);
 
 /* Which call a task is in, and the arguments the exit needs. */
 enum call_id {
@@ -65,6 +82,9 @@ enum call_id {
 	CALL_FDATASYNC,
 	CALL_SYNC_FILE_RANGE,
 	CALL_MSYNC,
+	CALL_STATFS,
+	CALL_NEWFSTATAT,
+	CALL_STATX,
 };
 
 struct in_call {
@@ -99,6 +119,9 @@ static __always_inline void call_name(char *dst, __u32 call)
 	case CALL_FDATASYNC: n = "fdatasync"; break;
 	case CALL_SYNC_FILE_RANGE: n = "sync_file_range"; break;
 	case CALL_MSYNC: n = "msync"; break;
+	case CALL_STATFS: n = "statfs"; break;
+	case CALL_NEWFSTATAT: n = "newfstatat"; break;
+	case CALL_STATX: n = "statx"; break;
 	default: n = "?"; break;
 	}
 	bpf_probe_read_kernel_str(dst, 16, n);
@@ -162,7 +185,7 @@ static __always_inline int exit_sync(long ret)
 	__u64 id;
 	void *ring;
 
-	if (!c || c->call < CALL_SYNC)
+	if (!c || c->call < CALL_SYNC || c->call > CALL_MSYNC)
 		return 0;
 	e = rt_reserve(struct rt_file_sync, ring);
 	if (e) {
@@ -176,6 +199,36 @@ static __always_inline int exit_sync(long ret)
 		e->tid = (__u32)id;
 		call_name(e->call, c->call);
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		rt_submit(ring, e);
+	}
+	c->call = CALL_NONE;
+	return 0;
+}
+
+static __always_inline int exit_stat(long ret)
+{
+	struct in_call *c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	struct rt_file_stat *e;
+	__u64 id;
+	void *ring;
+
+	if (!c || c->call < CALL_STATFS)
+		return 0;
+	e = rt_reserve(struct rt_file_stat, ring);
+	if (e) {
+		id = bpf_get_current_pid_tgid();
+		e->kind = RT_KIND_FILE_STAT;
+		e->ts_enter = c->ts_enter;
+		e->ts = bpf_ktime_get_ns();
+		e->ret = ret;
+		e->dfd = c->fd;
+		e->flags = c->flags;
+		e->pid = id >> 32;
+		e->tid = (__u32)id;
+		call_name(e->call, c->call);
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		if (bpf_probe_read_user_str(e->path, sizeof(e->path), (const void *)c->path) < 0)
+			e->path[0] = 0;
 		rt_submit(ring, e);
 	}
 	c->call = CALL_NONE;
@@ -313,4 +366,45 @@ SEC("tracepoint/syscalls/sys_exit_msync")
 int tracepoint__syscalls__sys_exit_msync(struct trace_event_raw_sys_exit *ctx)
 {
 	return exit_sync(ctx->ret);
+}
+
+/* The stat family with a path and a paired exit on this kernel's syscall
+ * table (stat and lstat have no exit tracepoint here; glibc's stat() is
+ * newfstatat or statx). */
+SEC("tracepoint/syscalls/sys_enter_statfs")
+int tracepoint__syscalls__sys_enter_statfs(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter(CALL_STATFS, RT_AT_FDCWD, (const void *)ctx->args[0], 0, 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_statfs")
+int tracepoint__syscalls__sys_exit_statfs(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_stat(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_newfstatat")
+int tracepoint__syscalls__sys_enter_newfstatat(struct trace_event_raw_sys_enter *ctx)
+{
+	/* newfstatat(dfd, path, statbuf, flags) */
+	return enter(CALL_NEWFSTATAT, ctx->args[0], (const void *)ctx->args[1], ctx->args[3], 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_newfstatat")
+int tracepoint__syscalls__sys_exit_newfstatat(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_stat(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_statx")
+int tracepoint__syscalls__sys_enter_statx(struct trace_event_raw_sys_enter *ctx)
+{
+	/* statx(dfd, path, flags, mask, statxbuf) */
+	return enter(CALL_STATX, ctx->args[0], (const void *)ctx->args[1], ctx->args[2], 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_statx")
+int tracepoint__syscalls__sys_exit_statx(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_stat(ctx->ret);
 }

@@ -1,5 +1,5 @@
-//! Source `files` and its tables: file opens and syncs at the system call, one row
-//! per call, for opensnoop and syncsnoop.
+//! Source `files` and its tables: file opens, stats and syncs at the system call,
+//! one row per call, for opensnoop, statsnoop and syncsnoop.
 
 use std::borrow::Cow;
 
@@ -16,7 +16,7 @@ macro_rules! sys {
 
 pub static SOURCE: SourceDef = SourceDef {
     name: "files",
-    about: "file opens (path, flags, fd or error) and syncs (sync, fsync, ...) per system call",
+    about: "file opens (path, flags, fd or error), stats and syncs (sync, fsync, ...) per system call",
     rate: "one row per open or sync: up to ~100k/s on a file-heavy host; opt-in",
     default: false,
     object: Some("files"),
@@ -43,13 +43,20 @@ pub static SOURCE: SourceDef = SourceDef {
         sys!("syscalls:sys_exit_sync_file_range", true),
         sys!("syscalls:sys_enter_msync", false),
         sys!("syscalls:sys_exit_msync", false),
+        sys!("syscalls:sys_enter_statfs", false),
+        sys!("syscalls:sys_exit_statfs", false),
+        // newfstatat: 64-bit architectures; statx: Linux 4.11+.
+        sys!("syscalls:sys_enter_newfstatat", true),
+        sys!("syscalls:sys_exit_newfstatat", true),
+        sys!("syscalls:sys_enter_statx", true),
+        sys!("syscalls:sys_exit_statx", true),
     ],
     needs: "syscalls tracepoints (CONFIG_FTRACE_SYSCALLS), task storage (5.11+)",
     loader: Loader::Generic,
     records_stacks: false,
 };
 
-pub static TABLES: &[&Table] = &[&FILE_OPEN, &FILE_SYNC];
+pub static TABLES: &[&Table] = &[&FILE_OPEN, &FILE_STAT, &FILE_SYNC];
 
 pub static FILE_OPEN: Table = Table {
     name: t("file_open"),
@@ -74,6 +81,30 @@ pub static FILE_OPEN: Table = Table {
         col("flags", U64, "", "Open flags (O_RDONLY 0, O_WRONLY 1, O_RDWR 2, O_CREAT 0o100, O_TRUNC 0o1000, O_CLOEXEC 0o2000000, ...); creat's are O_CREAT|O_WRONLY|O_TRUNC.", field("flags")),
         col("mode", U32, "", "Mode argument (permissions of a created file).", field("mode")),
         col("ret", I64, "", "The new file descriptor, or a negative errno (-2 ENOENT, -13 EACCES, ...).", field("ret")),
+    ]),
+};
+
+pub static FILE_STAT: Table = Table {
+    name: t("file_stat"),
+    source: t("files"),
+    record: Some(t("rt_file_stat")),
+    doc: t("One row per statfs(2), newfstatat(2) (glibc's stat, lstat and fstatat) or \
+            statx(2) that returned, paired in the kernel from the syscalls tracepoints: the \
+            path as the caller passed it, and the result."),
+    sort_key: t("ts_ns"),
+    time_column: Some(t("ts_ns")),
+    keep_in_ring: false,
+    columns: Cow::Borrowed(&[
+        col("ts_ns", U64, MONO, "When the call returned.", field("ts")),
+        col("ts_enter_ns", U64, MONO, "When the call was entered.", field("ts_enter")),
+        col("pid", U32, "", "Process id (tgid).", field("pid")),
+        col("tid", U32, "", "Thread id.", field("tid")),
+        col("comm", Str, "", "Command name.", cstr("comm")),
+        col("call", Str, "", "The system call: statfs, newfstatat or statx.", cstr("call")),
+        col("dfd", I32, "", "Directory fd a relative path is resolved against (-100 AT_FDCWD; also for statfs).", field("dfd")),
+        col("path", Str, "", "The path argument, up to 255 bytes (empty for fstat-style calls on an fd, or when it could not be read).", path("path")),
+        col("flags", U32, "", "AT_* flags (AT_SYMLINK_NOFOLLOW 0x100 for lstat, AT_EMPTY_PATH 0x1000 for fstat); 0 for statfs.", field("flags")),
+        col("ret", I64, "", "0, or a negative errno (-2 ENOENT, ...).", field("ret")),
     ]),
 };
 

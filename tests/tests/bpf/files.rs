@@ -1,7 +1,8 @@
 //! Source `files` end to end, driven by `tests/workloads/fileops.c`: a process
 //! with a known name opens a file a known number of times, fails to open a
-//! missing one a known number of times, fsyncs and syncs; the raw tables,
-//! opensnoop (and `-x`) and syncsnoop count exactly those calls.
+//! missing one a known number of times, fsyncs, syncs and stats both files; the
+//! raw tables, opensnoop (and `-x`), statsnoop and syncsnoop count exactly those
+//! calls.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,6 +16,7 @@ const OPENS: usize = 23;
 const MISSES: usize = 7;
 const FSYNCS: usize = 5;
 const SYNCS: usize = 2;
+const STATS: usize = 11;
 const ENOENT: i64 = 2;
 
 fn build_fileops(dir: &Path) -> PathBuf {
@@ -70,6 +72,7 @@ fn opens_and_syncs_are_counted_exactly() {
             &MISSES.to_string(),
             &FSYNCS.to_string(),
             &SYNCS.to_string(),
+            &STATS.to_string(),
         ],
         0,
     );
@@ -130,6 +133,20 @@ fn opens_and_syncs_are_counted_exactly() {
     );
     assert_eq!(u64_of(&created[0], "flags") & 0o3777, 0o1101, "{created:?}");
     assert_eq!(u64_of(&created[0], "mode"), 0o640, "{created:?}");
+
+    // statsnoop: STATS stats of the present file, MISSES of the missing one.
+    let stats = retrace_json(&["statsnoop", c, "-p", &pid.to_string()]);
+    let of = |path: &str| -> Vec<&Value> {
+        stats.iter().filter(|r| str_of(r, "path") == path).collect()
+    };
+    let ok_stats = of(&present);
+    assert_eq!(ok_stats.len(), STATS, "{stats:?}");
+    assert!(ok_stats.iter().all(|r| i64_of(r, "ret") == 0 && i64_of(r, "err") == 0));
+    let failed_stats = of(&missing);
+    assert_eq!(failed_stats.len(), MISSES, "{stats:?}");
+    assert!(failed_stats
+        .iter()
+        .all(|r| (i64_of(r, "ret"), i64_of(r, "err")) == (-1, ENOENT)));
 
     // syncsnoop: FSYNCS fsyncs of the created fd, SYNCS syncs, nothing else.
     let syncs = retrace_json(&["syncsnoop", c, "-p", &pid.to_string()]);
