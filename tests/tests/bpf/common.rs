@@ -185,3 +185,52 @@ pub fn manifest_total(m: &Value, field: &str, tables: &[&str]) -> u64 {
         .map(|(_, s)| s[field].as_u64().expect("integer"))
         .sum()
 }
+
+/// Build `tests/workloads/NAME.c` into `dir` with `cc` and these flags (CI
+/// installs the compiler: scripts/setup.sh); the binary's path.
+pub fn build_workload(dir: &Path, name: &str, flags: &[&str]) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("workloads/{name}.c"));
+    let out = dir.join(name);
+    let status = Command::new("cc")
+        .args(flags)
+        .arg("-o")
+        .arg(&out)
+        .arg(&src)
+        .status()
+        .expect("running cc");
+    assert!(status.success(), "building {}", src.display());
+    out
+}
+
+/// The value after `key ` on a line of a workload's output.
+pub fn printed<'a>(stdout: &'a str, key: &str) -> &'a str {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("the workload printed no {key:?} line:\n{stdout}"))
+        .trim()
+}
+
+pub fn i64_of(row: &Value, key: &str) -> i64 {
+    row.get(key)
+        .and_then(Value::as_i64)
+        .unwrap_or_else(|| panic!("no integer {key:?} in {row}"))
+}
+
+/// Fails with the manifest's reason when the source did not attach (also when
+/// the recorder does not know it: then `record` already failed with its error),
+/// or when it lost events.
+pub fn assert_attached(cap: &Path, source: &str) {
+    let m = manifest(cap);
+    let s = m["sources"]
+        .as_array()
+        .expect("manifest sources")
+        .iter()
+        .find(|s| s["name"] == source)
+        .unwrap_or_else(|| panic!("source {source} is not in the manifest: {}", m["sources"]));
+    assert_eq!(
+        s["status"]["state"], "attached",
+        "source {source} did not attach: {s}"
+    );
+    assert_eq!(s["lost_events"], 0, "events lost: {s}");
+}

@@ -12,25 +12,10 @@ use serde_json::Value;
 
 use super::common::*;
 
-/// Build the workload into `dir`; CI installs the C compiler (scripts/setup.sh).
+/// cpuwork, with frame pointers and no inlining so its stacks name its functions.
 fn build_cpuwork(dir: &Path) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads/cpuwork.c");
-    let out = dir.join("cpuwork");
-    let status = Command::new("cc")
-        .args([
-            "-O1",
-            "-g",
-            "-fno-omit-frame-pointer",
-            "-fno-inline",
-            "-pthread",
-            "-o",
-        ])
-        .arg(&out)
-        .arg(&src)
-        .status()
-        .expect("running cc");
-    assert!(status.success(), "building {}", src.display());
-    out
+    let flags = ["-O1", "-g", "-fno-omit-frame-pointer", "-fno-inline", "-pthread"];
+    build_workload(dir, "cpuwork", &flags)
 }
 
 /// Folded stacks (`frames count`) as (frames, count).

@@ -4,8 +4,6 @@
 //! raw tables, opensnoop (and `-x`), statsnoop and syncsnoop count exactly those
 //! calls.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -19,35 +17,6 @@ const SYNCS: usize = 2;
 const STATS: usize = 11;
 const ENOENT: i64 = 2;
 
-fn build_fileops(dir: &Path) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads/fileops.c");
-    let out = dir.join("fileops");
-    let status = Command::new("cc")
-        .args(["-O1", "-Wall", "-o"])
-        .arg(&out)
-        .arg(&src)
-        .status()
-        .expect("running cc");
-    assert!(status.success(), "building {}", src.display());
-    out
-}
-
-fn printed(stdout: &str, key: &str) -> i64 {
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(' '))
-        .unwrap_or_else(|| panic!("the workload printed no {key:?} line:\n{stdout}"))
-        .trim()
-        .parse()
-        .unwrap()
-}
-
-fn i64_of(row: &Value, key: &str) -> i64 {
-    row.get(key)
-        .and_then(Value::as_i64)
-        .unwrap_or_else(|| panic!("no integer {key:?} in {row}"))
-}
-
 #[test]
 fn opens_and_syncs_are_counted_exactly() {
     let test = "opens_and_syncs_are_counted_exactly";
@@ -55,7 +24,7 @@ fn opens_and_syncs_are_counted_exactly() {
         return;
     }
     let dir = scratch("files");
-    let work = build_fileops(dir.path());
+    let work = build_workload(dir.path(), "fileops", &["-O1", "-Wall"]);
     let files = dir.path().join("work");
     std::fs::create_dir(&files).unwrap();
     let cap = dir.path().join("cap");
@@ -76,18 +45,10 @@ fn opens_and_syncs_are_counted_exactly() {
         ],
         0,
     );
-    let m = manifest(&cap);
-    let src = m["sources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "files")
-        .unwrap_or_else(|| panic!("no files source in {}", m["sources"]));
-    assert_eq!(src["status"]["state"], "attached", "{src}");
-    assert_eq!(src["lost_events"], 0, "{src}");
+    assert_attached(&cap, "files");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let pid = printed(&stdout, "pid");
-    let fd = printed(&stdout, "fd");
+    let pid: i64 = printed(&stdout, "pid").parse().unwrap();
+    let fd: i64 = printed(&stdout, "fd").parse().unwrap();
     let present = files.join("present").to_string_lossy().into_owned();
     let missing = files.join("missing").to_string_lossy().into_owned();
 

@@ -5,7 +5,6 @@
 //! with the `signal` source too sees the kernel's SIGKILL to the victim.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -151,19 +150,6 @@ fn cgroup_or_skip(test: &str) -> Option<MemCgroup> {
     }
 }
 
-fn build_memhog(dir: &Path) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads/memhog.c");
-    let out = dir.join("memhog");
-    let status = Command::new("cc")
-        .args(["-O1", "-Wall", "-o"])
-        .arg(&out)
-        .arg(&src)
-        .status()
-        .expect("running cc");
-    assert!(status.success(), "building {}", src.display());
-    out
-}
-
 fn page_size() -> u64 {
     // SAFETY: sysconf has no preconditions.
     unsafe { libc::sysconf(libc::_SC_PAGESIZE) as u64 }
@@ -172,7 +158,7 @@ fn page_size() -> u64 {
 /// Record `sources` while the hog runs in `cg` until killed; returns the capture
 /// and the hog's pid.
 fn record_hog(dir: &Path, cg: &MemCgroup, sources: &str) -> (PathBuf, u64) {
-    let hog = build_memhog(dir);
+    let hog = build_workload(dir, "memhog", &["-O1", "-Wall"]);
     let cap = dir.join("cap");
     record(
         &[

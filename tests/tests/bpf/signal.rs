@@ -5,8 +5,6 @@
 //! its filters) and by killsnoop.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -38,35 +36,6 @@ const KILLS: u64 = 37;
 const TGKILLS: u64 = 11;
 const QUEUED: u64 = 5;
 const IGNORED: u64 = 3;
-
-/// Build the workload into `dir`; CI installs the C compiler (scripts/setup.sh).
-fn build_signals(dir: &Path) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads/signals.c");
-    let out = dir.join("signals");
-    let status = Command::new("cc")
-        .args(["-O1", "-Wall", "-o"])
-        .arg(&out)
-        .arg(&src)
-        .status()
-        .expect("running cc");
-    assert!(status.success(), "building {}", src.display());
-    out
-}
-
-/// The value after `key ` on a line of the workload's output.
-fn printed<'a>(stdout: &'a str, key: &str) -> &'a str {
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(' '))
-        .unwrap_or_else(|| panic!("the workload printed no {key:?} line:\n{stdout}"))
-        .trim()
-}
-
-fn i64_of(row: &Value, key: &str) -> i64 {
-    row.get(key)
-        .and_then(Value::as_i64)
-        .unwrap_or_else(|| panic!("no integer {key:?} in {row}"))
-}
 
 /// A signal number from a tool's row: the number itself, or its text (a number
 /// or a name such as SIGUSR2) should a tool print names.
@@ -101,23 +70,6 @@ fn by_sig(rows: &[Value]) -> SigCounts {
     m
 }
 
-/// Fails with the manifest's reason when the source did not attach (also when
-/// the recorder does not know it: then `record` already failed with its error).
-fn assert_attached(cap: &Path, source: &str) {
-    let m = manifest(cap);
-    let s = m["sources"]
-        .as_array()
-        .expect("manifest sources")
-        .iter()
-        .find(|s| s["name"] == source)
-        .unwrap_or_else(|| panic!("source {source} is not in the manifest: {}", m["sources"]));
-    assert_eq!(
-        s["status"]["state"], "attached",
-        "source {source} did not attach: {s}"
-    );
-    assert_eq!(s["lost_events"], 0, "events lost: {s}");
-}
-
 #[test]
 fn signals_sent_by_kill_tgkill_and_sigqueue_are_counted_exactly() {
     let test = "signals_sent_by_kill_tgkill_and_sigqueue_are_counted_exactly";
@@ -125,7 +77,7 @@ fn signals_sent_by_kill_tgkill_and_sigqueue_are_counted_exactly() {
         return;
     }
     let dir = scratch("signal");
-    let work = build_signals(dir.path());
+    let work = build_workload(dir.path(), "signals", &["-O1", "-Wall"]);
     let cap = dir.path().join("cap");
     let out = record(
         &[
