@@ -96,6 +96,14 @@ fn load(
                 let b: Vec<u8> = comm_filter_bytes(c).iter().map(|&c| c as u8).collect();
                 set_global(rodata, layouts, "filter_comm", &b)?;
             }
+            // Sources that would record the recorder's own work (its Parquet
+            // writes) leave it out.
+            set_global(
+                rodata,
+                layouts,
+                "exclude_tgid",
+                &std::process::id().to_ne_bytes(),
+            )?;
             set_global(
                 rodata,
                 layouts,
