@@ -6,8 +6,10 @@
 use std::io::Write;
 
 use super::rows::{Row, Rows};
+use super::sections::{for_each_interval, Blocks};
 use crate::error::Result;
 use crate::kernel_names::signal_description;
+use crate::tools::RenderCx;
 use crate::window::{wall_time, CaptureSpan};
 
 /// An event list: its columns, left to right.
@@ -85,6 +87,47 @@ impl EventList {
         out: &mut dyn Write,
     ) -> Result<()> {
         rows.require(&self.sources())?;
+        let all: Vec<Row<'_>> = rows.iter().collect();
+        Ok(self.print(&all, span, given, out)?)
+    }
+
+    /// One table per interval of the window (the rows' `interval_index`), each under
+    /// its end time when `--interval` was given ([`for_each_interval`]).
+    pub fn render_per_interval(
+        &self,
+        rows: &Rows,
+        cx: &RenderCx<'_>,
+        given: &dyn Fn(&str) -> bool,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        let mut names = self.sources();
+        names.push("interval_index");
+        rows.require(&names)?;
+        let mut blocks = Blocks::default();
+        for_each_interval(
+            out,
+            &mut blocks,
+            &cx.window,
+            &cx.span.clock,
+            rows,
+            |out, blocks, rows| {
+                if !cx.window.per_interval {
+                    blocks.start(out)?;
+                }
+                self.print(rows, &cx.span, given, out)
+            },
+        )?;
+        Ok(())
+    }
+
+    /// The header line and one line per row.
+    fn print(
+        &self,
+        rows: &[Row<'_>],
+        span: &CaptureSpan,
+        given: &dyn Fn(&str) -> bool,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
         let shown: Vec<&Column> = self
             .columns
             .iter()
@@ -92,8 +135,8 @@ impl EventList {
             .collect();
         let header = join(shown.iter().map(|c| (*c, c.header.to_string())));
         writeln!(out, "{header}")?;
-        for r in rows.iter() {
-            let line = join(shown.iter().map(|c| (*c, cell(c, &r, span))));
+        for r in rows {
+            let line = join(shown.iter().map(|c| (*c, cell(c, r, span))));
             writeln!(out, "{line}")?;
         }
         Ok(())

@@ -38,6 +38,7 @@ pub static VIEWS: &[ViewDef] = &[
     view!("offcpu_run"),
     view!("irq_run"),
     view!("block_io_seq"),
+    view!("file_rw"),
 ];
 
 /// Look a view up by name.

@@ -21,7 +21,10 @@ pub fn augment(decl: &Decl, cmd: clap::Command) -> clap::Command {
         cmd = <IntervalArgs as clap::Args>::augment_args(cmd);
     }
     for o in &decl.options {
-        let mut arg = Arg::new(o.long).long(o.long).help(o.help);
+        let mut arg = Arg::new(o.long).help(o.help);
+        if !o.positional {
+            arg = arg.long(o.long);
+        }
         if let Some(short) = o.short {
             arg = arg.short(short);
         }
@@ -59,7 +62,7 @@ pub fn check(decl: &Decl) -> std::result::Result<(), String> {
     };
     let taken_short =
         |s: char| ['h', 'V'].contains(&s) || base.get_arguments().any(|a| a.get_short() == Some(s));
-    for o in &decl.options {
+    for o in decl.options.iter().filter(|o| !o.positional) {
         if taken_long(o.long) {
             return Err(format!("--{} is an option every tool has", o.long));
         }
@@ -173,6 +176,9 @@ impl Tool for Declared {
             Layout::Events(list) => list.render(rows, &cx.span, &|flag| self.given(flag), out),
             Layout::Log2(hist) => {
                 hist.render(rows, &cx.span, &cx.window, &|flag| self.given(flag), out)
+            }
+            Layout::Table(list) => {
+                list.render_per_interval(rows, cx, &|flag| self.given(flag), out)
             }
         }
     }

@@ -18,6 +18,7 @@
 //! @option  FLAGS | TYPE [$param] [= DEFAULT] | HELP
 //! @example ARGS | WHAT IT SHOWS      `retrace TOOL CAPTURE ARGS`, run by the tests (one or more)
 //! @layout  events                    an event list: one line per row, of @column lines
+//! @layout  table                     the same per interval (the query returns interval_index)
 //! @column  HEADER | SOURCE [| WIDTH [| FORMAT [| if --FLAG]]]
 //! @layout  log2 UNIT [| UNIT if --FLAG]...   log2 histograms, per interval and section
 //! @section TEXT [| if --FLAG]         a section header part, `{column}` for a value
@@ -27,7 +28,8 @@
 //!
 //! - `FLAGS` is `[-c] --long [VALUE_NAME]`: an optional one-character short flag, the
 //!   long flag, and for options with a value the name `--help` shows (default: the
-//!   long name in capitals).
+//!   long name in capitals). `FLAGS` of a `VALUE_NAME` alone declares a positional
+//!   argument after the capture (as `fileslower MIN_MS`), with a value and a `$param`.
 //! - `TYPE` is `flag` (no value; binds a boolean, true when given), `int` (any
 //!   integer), `uint` (a non-negative integer; both bind a 64-bit signed integer, so
 //!   that a default of -1 can mean "all"), or `string`.
@@ -50,6 +52,9 @@
 //!   (`usecs`, or `msecs if --milliseconds`). Each row's section header is its shown
 //!   `@section` texts joined by a tab, `{column}` replaced by the row's value; rows
 //!   with the same header form one histogram. No section shown: one histogram.
+//! - `table`: the @column lines of `events`, printed as one table per interval (with
+//!   `--interval`, each under its end time, as top-style tools print), from rows
+//!   carrying `interval_index`.
 //!
 //! For example, a tool listing signals:
 //!
@@ -100,6 +105,8 @@ pub struct OptDecl {
     pub param: Option<&'static str>,
     pub default: Option<DefaultValue>,
     pub help: &'static str,
+    /// A positional argument after the capture (no flag; `long` is its id).
+    pub positional: bool,
 }
 
 /// What an option takes.
@@ -125,6 +132,8 @@ pub enum Layout {
     Events(EventList),
     /// Log2 histograms per interval and section ([`Log2Layout`]).
     Log2(Log2Layout),
+    /// One event list per interval (top-style tools).
+    Table(EventList),
 }
 
 /// A malformed header: which file, which line, what is wrong.
@@ -250,8 +259,8 @@ pub fn parse(name: &'static str, sql: &'static str) -> Result<Option<Decl>, Head
                 layout = Some(parse_layout(rest, &options).map_err(e)?);
             }
             "column" => {
-                let Some(Layout::Events(list)) = layout.as_mut() else {
-                    return Err(e("@column belongs after @layout events".into()));
+                let Some(Layout::Events(list) | Layout::Table(list)) = layout.as_mut() else {
+                    return Err(e("@column belongs after @layout events or table".into()));
                 };
                 list.columns.push(parse_column(rest, &options).map_err(e)?);
             }
@@ -283,7 +292,7 @@ pub fn parse(name: &'static str, sql: &'static str) -> Result<Option<Decl>, Head
         return Err(missing("@example (the tests run every tool's examples)"));
     }
     let layout = layout.ok_or_else(|| missing("@layout"))?;
-    if matches!(&layout, Layout::Events(list) if list.columns.is_empty()) {
+    if matches!(&layout, Layout::Events(list) | Layout::Table(list) if list.columns.is_empty()) {
         return Err(missing("@column"));
     }
     Ok(Some(Decl {
@@ -329,7 +338,12 @@ fn parse_option(rest: &'static str, body: &str) -> Result<OptDecl, String> {
     let mut short = None;
     let mut long = None;
     let mut value_name = None;
-    for word in flags.split_whitespace() {
+    // A VALUE_NAME alone: a positional argument, its id the $param it binds.
+    let positional = !flags.is_empty() && flags.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    if positional {
+        value_name = Some(flags);
+    }
+    for word in flags.split_whitespace().filter(|_| !positional) {
         if let Some(l) = word.strip_prefix("--") {
             if long.is_some() || !is_flag_name(l) {
                 return Err(format!("@option: bad long flag {word:?}"));
@@ -356,7 +370,9 @@ fn parse_option(rest: &'static str, body: &str) -> Result<OptDecl, String> {
             ));
         }
     }
-    let long = long.ok_or("@option needs a --long flag")?;
+    let mut long = long
+        .or(positional.then_some(flags))
+        .ok_or("@option needs a --long flag (or a VALUE_NAME alone, for a positional argument)")?;
     let (spec, default) = match spec.split_once('=') {
         Some((s, d)) => (s.trim(), Some(d.trim())),
         None => (spec, None),
@@ -394,6 +410,21 @@ fn parse_option(rest: &'static str, body: &str) -> Result<OptDecl, String> {
             "@option --{long}: unexpected {extra:?} after the parameter"
         ));
     }
+    if positional {
+        long = match (kind, param) {
+            (OptKind::Flag, _) => {
+                return Err(format!(
+                    "@option {flags}: a positional argument takes a value, not flag"
+                ))
+            }
+            (_, None) => {
+                return Err(format!(
+                    "@option {flags}: a positional argument binds a $parameter"
+                ))
+            }
+            (_, Some(p)) => p,
+        };
+    }
     let default = match (kind, default) {
         (OptKind::Flag, Some(_)) => {
             return Err(format!("@option --{long}: a flag takes no default"))
@@ -430,6 +461,7 @@ fn parse_option(rest: &'static str, body: &str) -> Result<OptDecl, String> {
         param,
         default,
         help,
+        positional,
     })
 }
 
@@ -512,6 +544,7 @@ fn parse_layout(rest: &'static str, options: &[OptDecl]) -> Result<Layout, Strin
         .unwrap_or((first, ""));
     match kind {
         "events" if unit.is_empty() && rest == "events" => Ok(Layout::Events(EventList::default())),
+        "table" if unit.is_empty() && rest == "table" => Ok(Layout::Table(EventList::default())),
         "log2" if !unit.is_empty() => {
             let mut hist = Log2Layout {
                 unit,
@@ -528,7 +561,9 @@ fn parse_layout(rest: &'static str, options: &[OptDecl]) -> Result<Layout, Strin
             Ok(Layout::Log2(hist))
         }
         "log2" => Err("@layout log2 needs a UNIT (usecs, Kbytes...)".into()),
-        other => Err(format!("unknown @layout {other:?} (events, log2 UNIT)")),
+        other => Err(format!(
+            "unknown @layout {other:?} (events, table, log2 UNIT)"
+        )),
     }
 }
 
@@ -734,5 +769,39 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    /// A positional argument (`MIN_MS`) and the per-interval table layout.
+    #[test]
+    fn positional_arguments_and_tables_parse() {
+        let sql = "-- @about   Slow things\n\
+            -- @tables  process_exit\n\
+            -- @interval\n\
+            -- @option  MIN_MS | uint $min_ms = 10 | Only this slow.\n\
+            -- @example 5 | Five ms or more\n\
+            -- @layout  table\n\
+            -- @column  PID | pid | <7\n\
+            SELECT 0 AS interval_index, pid FROM process_exit WHERE pid > $min_ms\n";
+        let d = parse("demo", sql).unwrap().expect("a declaration");
+        let o = &d.options[0];
+        assert!(o.positional);
+        assert_eq!(
+            (o.long, o.value_name, o.short),
+            ("min_ms", Some("MIN_MS"), None)
+        );
+        assert_eq!(o.default, Some(DefaultValue::Int(10)));
+        let Layout::Table(list) = &d.layout else {
+            panic!("a table")
+        };
+        assert_eq!(list.columns.len(), 1);
+        let flag = sql.replace("uint $min_ms = 10", "flag $min_ms");
+        let e = parse("demo", Box::leak(flag.into_boxed_str())).unwrap_err();
+        assert!(
+            e.message.contains("positional argument takes a value"),
+            "{e}"
+        );
+        let unbound = sql.replace("uint $min_ms = 10", "uint");
+        let e = parse("demo", Box::leak(unbound.into_boxed_str())).unwrap_err();
+        assert!(e.message.contains("binds a $parameter"), "{e}");
     }
 }

@@ -207,7 +207,7 @@ fn usage_errors_are_one_line_with_their_tips() {
         ),
         (
             &["biotopp", &fx],
-            "retrace: unknown tool or command 'biotopp' (did you mean 'biosnoop' or 'biotop'?); see `retrace tools` or `retrace --help`",
+            "retrace: unknown tool or command 'biotopp' (did you mean 'filetop', 'biosnoop' or 'biotop'?); see `retrace tools` or `retrace --help`",
         ),
         (
             &["--strict", "exitsnoop", &fx, "-p", "-3"],

@@ -83,6 +83,6 @@ pub static FILE_IO: Table = Table {
         col("fstype", Str, "", "File-system type from the superblock: ext4, xfs, tmpfs, sockfs, pipefs, proc, devtmpfs, ...", cstr("fstype")),
         col("mode", U32, "", "The inode's mode: file type (S_IFMT bits: 0o100000 regular, 0o140000 socket, 0o10000 FIFO, 0o20000 character device, ...) and permissions.", field("mode")),
         col("flags", U32, "", "The open file's flags (O_APPEND 0o2000, O_NONBLOCK 0o4000, O_DSYNC 0o10000, O_DIRECT 0o40000, O_SYNC 0o4010000, ...).", field("flags")),
-        col("name", Str, "", "The file's name (its dentry's, up to 63 bytes; empty for sockets and pipes, whose names the kernel makes up when asked).", path("name")),
+        col("name", Str, "", "The file's name (its dentry's, up to 63 bytes; a socket's is its protocol, TCP, UDP, UNIX...; a pipe's is empty).", path("name")),
     ]),
 };
