@@ -6,9 +6,11 @@ set -eu
 cd "$(dirname "$0")/.."
 
 need=""
+# e2fsprogs and xfsprogs: the file-system tests make ext4 and xfs on loop devices.
 # linux-perf, bpftool and python3-pip: the benchmark harness (bench/), whose smoke run is
 # part of the tests.
-for pkg in clang llvm libelf-dev zlib1g-dev pkg-config make gcc fio bpftrace python3 util-linux \
+for pkg in clang llvm libelf-dev zlib1g-dev pkg-config make gcc libc6-dev fio bpftrace python3 util-linux \
+    e2fsprogs xfsprogs \
     linux-perf bpftool python3-pip; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need="$need $pkg"
 done

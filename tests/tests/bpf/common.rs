@@ -234,3 +234,48 @@ pub fn assert_attached(cap: &Path, source: &str) {
     );
     assert_eq!(s["lost_events"], 0, "events lost: {s}");
 }
+
+/// A file system mounted for one test at `path`, unmounted when dropped (a loop
+/// device that `mount -o loop` attached is detached with it).
+pub struct Mounted {
+    pub path: PathBuf,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.path).status();
+    }
+}
+
+/// Mount a fresh file system of this type (tmpfs, or ext4 or xfs on a loop
+/// device over a sparse image file) at `dir/<fstype>`.
+pub fn mount_fs(dir: &Path, fstype: &str) -> Mounted {
+    let path = dir.join(fstype);
+    std::fs::create_dir(&path).expect("mount point");
+    let run = |cmd: &mut Command| {
+        let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        assert!(
+            out.status.success(),
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    if fstype == "tmpfs" {
+        run(Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"])
+            .arg(&path));
+        return Mounted { path };
+    }
+    // mkfs.xfs refuses less than 300 MiB; the image is sparse either way.
+    let image = dir.join(format!("{fstype}.img"));
+    let f = std::fs::File::create(&image).expect("image file");
+    f.set_len(320 << 20).expect("sizing the image");
+    drop(f);
+    let mkfs = format!("mkfs.{fstype}");
+    run(Command::new(&mkfs).arg("-q").arg(&image));
+    run(Command::new("mount")
+        .args(["-o", "loop"])
+        .arg(&image)
+        .arg(&path));
+    Mounted { path }
+}
