@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include "probe.bpf.h"
 #include "ring.bpf.h"
+#include "file.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -107,22 +108,6 @@ static __always_inline void call_name(char *dst, __u32 call)
 	bpf_probe_read_kernel_str(dst, 16, n);
 }
 
-/* The open file behind `fd` in the current task's table, or NULL. */
-static __always_inline struct file *fd_file(int fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
-	struct file *f = NULL;
-
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0)
-		return NULL;
-	return f;
-}
-
 /* Vector calls: the bytes asked for are the sum of the iovecs' lengths; the
  * first 16 are added (UIO_FASTIOV is 8; longer vectors are rare). */
 #define RT_IOV_MAX 16
@@ -150,9 +135,6 @@ static __always_inline int enter(__u32 call, int fd, __u64 count, __s64 pos)
 	struct in_call *c;
 	struct rt_file_io *r;
 	struct file *f;
-	struct inode *inode;
-	struct dentry *dentry;
-	const char *s;
 
 	if ((id >> 32) == exclude_tgid || !rt_current_passes())
 		return 0;
@@ -173,21 +155,14 @@ static __always_inline int enter(__u32 call, int fd, __u64 count, __s64 pos)
 	r->pos = pos;
 	r->fstype[0] = 0;
 	r->name[0] = 0;
-	f = fd_file(fd);
+	f = rt_fd_file(fd);
 	if (!f)
 		return 0;
-	inode = BPF_CORE_READ(f, f_inode);
-	r->ino = BPF_CORE_READ(inode, i_ino);
-	r->mode = BPF_CORE_READ(inode, i_mode);
-	r->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	rt_file_inode(f, &r->ino, &r->dev, &r->mode, r->fstype);
+	rt_file_name(f, r->name, sizeof(r->name));
 	r->flags = BPF_CORE_READ(f, f_flags);
 	if (pos < 0)
 		r->pos = BPF_CORE_READ(f, f_pos);
-	s = BPF_CORE_READ(inode, i_sb, s_type, name);
-	bpf_probe_read_kernel_str(r->fstype, sizeof(r->fstype), s);
-	dentry = BPF_CORE_READ(f, f_path.dentry);
-	s = (const char *)BPF_CORE_READ(dentry, d_name.name);
-	bpf_probe_read_kernel_str(r->name, sizeof(r->name), s);
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Source `files`: file opens, stats and syncs at the system call, one record
- * per call with both times and the result. Tables: file_open, file_stat,
- * file_sync (schemas/src/catalog/files.rs).
+/* Source `files`: file opens, stats, syncs, unlinks and mounts at the system
+ * call, one record per call with both times and the result. Tables: file_open,
+ * file_stat, file_sync, file_unlink, file_mount (schemas/src/catalog/files.rs).
+ * An open's new descriptor and a sync's descriptor are resolved to the file
+ * (inode, device, file-system type) at exit, from the caller's fd table.
  *
  * Paired in the kernel: the enter tracepoint keeps the call's arguments in the
  * task's own storage, the exit tracepoint sends one record. The path is read
@@ -12,6 +14,7 @@
 #include <bpf/bpf_core_read.h>
 #include "probe.bpf.h"
 #include "ring.bpf.h"
+#include "file.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -19,6 +22,13 @@ enum rt_files_kinds {
 	RT_KIND_FILE_OPEN = 1,
 	RT_KIND_FILE_SYNC = 2,
 	RT_KIND_FILE_STAT = 3,
+	RT_KIND_FILE_UNLINK = 4,
+	RT_KIND_FILE_MOUNT = 5,
+};
+
+/* The kernel's dev_t: major << MINORBITS | minor (include/linux/kdev_t.h). */
+enum rt_files_const {
+	RT_DEV_MINORBITS = 20,
 };
 
 struct rt_file_open {
@@ -32,8 +42,12 @@ struct rt_file_open {
 	__u32 uid;
 	__s32 dfd;
 	__u32 mode;
+	__u64 ino;
+	__u32 dev;
+	__u32 imode;
 	char call[16];
 	char comm[16];
+	char fstype[16];
 	char path[256];
 };
 
@@ -43,10 +57,47 @@ struct rt_file_sync {
 	__u64 ts;
 	__u64 ts_enter;
 	__s64 ret;
+	__u64 ino;
+	__u32 dev;
 	__u32 tid;
 	__s32 fd;
+	__u32 pad;
 	char call[16];
 	char comm[16];
+	char fstype[16];
+	char name[64];
+};
+
+struct rt_file_unlink {
+	__u32 kind;
+	__u32 pid;
+	__u64 ts;
+	__u64 ts_enter;
+	__s64 ret;
+	__u32 tid;
+	__s32 dfd;
+	__u32 flags;
+	__u32 pad;
+	char call[16];
+	char comm[16];
+	char path[256];
+};
+
+struct rt_file_mount {
+	__u32 kind;
+	__u32 pid;
+	__u64 ts;
+	__u64 ts_enter;
+	__s64 ret;
+	__u64 flags;
+	__u32 tid;
+	__u32 mnt_ns;
+	char call[16];
+	char comm[16];
+	char fstype[32];
+	char source[128];
+	char target[128];
+	char data[64];
 };
 
 struct rt_file_stat {
@@ -65,9 +116,12 @@ struct rt_file_stat {
 };
 
 RT_KINDS(rt_files_kinds);
+RT_KINDS(rt_files_const);
 RT_RECORD(rt_file_open);
 RT_RECORD(rt_file_sync);
 RT_RECORD(rt_file_stat);
+RT_RECORD(rt_file_unlink);
+RT_RECORD(rt_file_mount);
 
 /* Which call a task is in, and the arguments the exit needs. */
 enum call_id {
@@ -85,11 +139,22 @@ enum call_id {
 	CALL_STATFS,
 	CALL_NEWFSTATAT,
 	CALL_STATX,
+	CALL_UNLINK,
+	CALL_UNLINKAT,
+	CALL_RMDIR,
+	CALL_MOUNT,
+	CALL_UMOUNT,
+	CALL_FSOPEN,
+	CALL_FSMOUNT,
+	CALL_MOVE_MOUNT,
 };
 
 struct in_call {
 	__u64 ts_enter;
-	__u64 path;  /* user pointer */
+	__u64 path;  /* user pointer; a mount's source */
+	__u64 target; /* user pointers of a mount's target, type and data */
+	__u64 type;
+	__u64 data;
 	__u64 flags;
 	__u32 mode;
 	__s32 fd;    /* dfd for opens, fd for syncs, -1 when none */
@@ -122,6 +187,14 @@ static __always_inline void call_name(char *dst, __u32 call)
 	case CALL_STATFS: n = "statfs"; break;
 	case CALL_NEWFSTATAT: n = "newfstatat"; break;
 	case CALL_STATX: n = "statx"; break;
+	case CALL_UNLINK: n = "unlink"; break;
+	case CALL_UNLINKAT: n = "unlinkat"; break;
+	case CALL_RMDIR: n = "rmdir"; break;
+	case CALL_MOUNT: n = "mount"; break;
+	case CALL_UMOUNT: n = "umount"; break;
+	case CALL_FSOPEN: n = "fsopen"; break;
+	case CALL_FSMOUNT: n = "fsmount"; break;
+	case CALL_MOVE_MOUNT: n = "move_mount"; break;
 	default: n = "?"; break;
 	}
 	bpf_probe_read_kernel_str(dst, 16, n);
@@ -143,6 +216,25 @@ static __always_inline int enter(__u32 call, __s32 fd, const void *path, __u64 f
 	c->path = (__u64)path;
 	c->flags = flags;
 	c->mode = mode;
+	c->target = 0;
+	c->type = 0;
+	c->data = 0;
+	return 0;
+}
+
+/* A mount-family call: its strings are read at exit. */
+static __always_inline int enter_mount(__u32 call, const void *source, const void *target,
+				       const void *type, const void *data, __u64 flags)
+{
+	struct in_call *c;
+
+	enter(call, -1, source, flags, 0);
+	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	if (!c || c->call != call)
+		return 0;
+	c->target = (__u64)target;
+	c->type = (__u64)type;
+	c->data = (__u64)data;
 	return 0;
 }
 
@@ -172,6 +264,16 @@ static __always_inline int exit_open(long ret)
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		if (bpf_probe_read_user_str(e->path, sizeof(e->path), (const void *)c->path) < 0)
 			e->path[0] = 0;
+		e->ino = 0;
+		e->dev = 0;
+		e->imode = 0;
+		e->fstype[0] = 0;
+		if (ret >= 0) {
+			struct file *f = rt_fd_file(ret);
+
+			if (f)
+				rt_file_inode(f, &e->ino, &e->dev, &e->imode, e->fstype);
+		}
 		rt_submit(ring, e);
 	}
 	c->call = CALL_NONE;
@@ -199,6 +301,20 @@ static __always_inline int exit_sync(long ret)
 		e->tid = (__u32)id;
 		call_name(e->call, c->call);
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		e->ino = 0;
+		e->dev = 0;
+		e->fstype[0] = 0;
+		e->name[0] = 0;
+		/* msync has no fd; sync's -1 finds no file. */
+		if (c->call != CALL_MSYNC) {
+			struct file *f = rt_fd_file(c->fd);
+			__u32 mode;
+
+			if (f) {
+				rt_file_inode(f, &e->ino, &e->dev, &mode, e->fstype);
+				rt_file_name(f, e->name, sizeof(e->name));
+			}
+		}
 		rt_submit(ring, e);
 	}
 	c->call = CALL_NONE;
@@ -212,7 +328,7 @@ static __always_inline int exit_stat(long ret)
 	__u64 id;
 	void *ring;
 
-	if (!c || c->call < CALL_STATFS)
+	if (!c || c->call < CALL_STATFS || c->call > CALL_STATX)
 		return 0;
 	e = rt_reserve(struct rt_file_stat, ring);
 	if (e) {
@@ -229,6 +345,76 @@ static __always_inline int exit_stat(long ret)
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		if (bpf_probe_read_user_str(e->path, sizeof(e->path), (const void *)c->path) < 0)
 			e->path[0] = 0;
+		rt_submit(ring, e);
+	}
+	c->call = CALL_NONE;
+	return 0;
+}
+
+static __always_inline int exit_unlink(long ret)
+{
+	struct in_call *c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	struct rt_file_unlink *e;
+	__u64 id;
+	void *ring;
+
+	if (!c || c->call < CALL_UNLINK || c->call > CALL_RMDIR)
+		return 0;
+	e = rt_reserve(struct rt_file_unlink, ring);
+	if (e) {
+		id = bpf_get_current_pid_tgid();
+		e->kind = RT_KIND_FILE_UNLINK;
+		e->ts_enter = c->ts_enter;
+		e->ts = bpf_ktime_get_ns();
+		e->ret = ret;
+		e->dfd = c->fd;
+		e->flags = c->flags;
+		e->pid = id >> 32;
+		e->tid = (__u32)id;
+		call_name(e->call, c->call);
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		if (bpf_probe_read_user_str(e->path, sizeof(e->path), (const void *)c->path) < 0)
+			e->path[0] = 0;
+		rt_submit(ring, e);
+	}
+	c->call = CALL_NONE;
+	return 0;
+}
+
+static __always_inline void user_str(char *dst, __u32 size, __u64 src)
+{
+	if (!src || bpf_probe_read_user_str(dst, size, (const void *)src) < 0)
+		dst[0] = 0;
+}
+
+static __always_inline int exit_mount(long ret)
+{
+	struct in_call *c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	struct task_struct *task;
+	struct rt_file_mount *e;
+	__u64 id;
+	void *ring;
+
+	if (!c || c->call < CALL_MOUNT || c->call > CALL_MOVE_MOUNT)
+		return 0;
+	e = rt_reserve(struct rt_file_mount, ring);
+	if (e) {
+		id = bpf_get_current_pid_tgid();
+		task = (struct task_struct *)bpf_get_current_task();
+		e->kind = RT_KIND_FILE_MOUNT;
+		e->ts_enter = c->ts_enter;
+		e->ts = bpf_ktime_get_ns();
+		e->ret = ret;
+		e->flags = c->flags;
+		e->pid = id >> 32;
+		e->tid = (__u32)id;
+		e->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+		call_name(e->call, c->call);
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		user_str(e->source, sizeof(e->source), c->path);
+		user_str(e->target, sizeof(e->target), c->target);
+		user_str(e->fstype, sizeof(e->fstype), c->type);
+		user_str(e->data, sizeof(e->data), c->data);
 		rt_submit(ring, e);
 	}
 	c->call = CALL_NONE;
@@ -407,4 +593,109 @@ SEC("tracepoint/syscalls/sys_exit_statx")
 int tracepoint__syscalls__sys_exit_statx(struct trace_event_raw_sys_exit *ctx)
 {
 	return exit_stat(ctx->ret);
+}
+
+/* unlink(path), unlinkat(dfd, path, flags), rmdir(path) */
+SEC("tracepoint/syscalls/sys_enter_unlink")
+int tracepoint__syscalls__sys_enter_unlink(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter(CALL_UNLINK, RT_AT_FDCWD, (const void *)ctx->args[0], 0, 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_unlink")
+int tracepoint__syscalls__sys_exit_unlink(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_unlink(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_unlinkat")
+int tracepoint__syscalls__sys_enter_unlinkat(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter(CALL_UNLINKAT, ctx->args[0], (const void *)ctx->args[1], ctx->args[2], 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_unlinkat")
+int tracepoint__syscalls__sys_exit_unlinkat(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_unlink(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_rmdir")
+int tracepoint__syscalls__sys_enter_rmdir(struct trace_event_raw_sys_enter *ctx)
+{
+	/* rmdir(path) is unlinkat(AT_FDCWD, path, AT_REMOVEDIR). */
+	return enter(CALL_RMDIR, RT_AT_FDCWD, (const void *)ctx->args[0], 0x200, 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_rmdir")
+int tracepoint__syscalls__sys_exit_rmdir(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_unlink(ctx->ret);
+}
+
+/* mount(source, target, type, flags, data) */
+SEC("tracepoint/syscalls/sys_enter_mount")
+int tracepoint__syscalls__sys_enter_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_mount(CALL_MOUNT, (const void *)ctx->args[0], (const void *)ctx->args[1],
+			   (const void *)ctx->args[2], (const void *)ctx->args[4], ctx->args[3]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_mount")
+int tracepoint__syscalls__sys_exit_mount(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_mount(ctx->ret);
+}
+
+/* umount(target, flags): umount2(2); the target is kept as the mount's. */
+SEC("tracepoint/syscalls/sys_enter_umount")
+int tracepoint__syscalls__sys_enter_umount(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_mount(CALL_UMOUNT, 0, (const void *)ctx->args[0], 0, 0, ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_umount")
+int tracepoint__syscalls__sys_exit_umount(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_mount(ctx->ret);
+}
+
+/* fsopen(fs_name, flags): the new mount API's first step, the type. */
+SEC("tracepoint/syscalls/sys_enter_fsopen")
+int tracepoint__syscalls__sys_enter_fsopen(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_mount(CALL_FSOPEN, 0, 0, (const void *)ctx->args[0], 0, ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fsopen")
+int tracepoint__syscalls__sys_exit_fsopen(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_mount(ctx->ret);
+}
+
+/* fsmount(fs_fd, flags, attr_flags) */
+SEC("tracepoint/syscalls/sys_enter_fsmount")
+int tracepoint__syscalls__sys_enter_fsmount(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_mount(CALL_FSMOUNT, 0, 0, 0, 0, ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fsmount")
+int tracepoint__syscalls__sys_exit_fsmount(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_mount(ctx->ret);
+}
+
+/* move_mount(from_dfd, from_path, to_dfd, to_path, flags): attaches a mount. */
+SEC("tracepoint/syscalls/sys_enter_move_mount")
+int tracepoint__syscalls__sys_enter_move_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_mount(CALL_MOVE_MOUNT, (const void *)ctx->args[1], (const void *)ctx->args[3],
+			   0, 0, ctx->args[4]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_move_mount")
+int tracepoint__syscalls__sys_exit_move_mount(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_mount(ctx->ret);
 }

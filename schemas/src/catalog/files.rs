@@ -1,5 +1,7 @@
-//! Source `files` and its tables: file opens, stats and syncs at the system call,
-//! one row per call, for opensnoop, statsnoop and syncsnoop.
+//! Source `files` and its tables: file opens, stats, syncs, unlinks and mounts at
+//! the system call, one row per call, for opensnoop, statsnoop, syncsnoop,
+//! filelife, mountsnoop, and the open and fsync parts of fsdist, fsslower and
+//! vfsstat.
 
 use std::borrow::Cow;
 
@@ -16,7 +18,7 @@ macro_rules! sys {
 
 pub static SOURCE: SourceDef = SourceDef {
     name: "files",
-    about: "file opens (path, flags, fd or error), stats and syncs (sync, fsync, ...) per system call",
+    about: "file opens (path, flags, fd or error, and the file opened), stats, syncs (sync, fsync, ...), unlinks and mounts per system call",
     rate: "one row per open or sync: up to ~100k/s on a file-heavy host; opt-in",
     default: false,
     object: Some("files"),
@@ -50,13 +52,31 @@ pub static SOURCE: SourceDef = SourceDef {
         sys!("syscalls:sys_exit_newfstatat", true),
         sys!("syscalls:sys_enter_statx", true),
         sys!("syscalls:sys_exit_statx", true),
+        // unlink and rmdir: x86_64 has them, arm64 only unlinkat.
+        sys!("syscalls:sys_enter_unlink", true),
+        sys!("syscalls:sys_exit_unlink", true),
+        sys!("syscalls:sys_enter_unlinkat", false),
+        sys!("syscalls:sys_exit_unlinkat", false),
+        sys!("syscalls:sys_enter_rmdir", true),
+        sys!("syscalls:sys_exit_rmdir", true),
+        sys!("syscalls:sys_enter_mount", false),
+        sys!("syscalls:sys_exit_mount", false),
+        sys!("syscalls:sys_enter_umount", false),
+        sys!("syscalls:sys_exit_umount", false),
+        // The new mount API: Linux 5.2+.
+        sys!("syscalls:sys_enter_fsopen", true),
+        sys!("syscalls:sys_exit_fsopen", true),
+        sys!("syscalls:sys_enter_fsmount", true),
+        sys!("syscalls:sys_exit_fsmount", true),
+        sys!("syscalls:sys_enter_move_mount", true),
+        sys!("syscalls:sys_exit_move_mount", true),
     ],
     needs: "syscalls tracepoints (CONFIG_FTRACE_SYSCALLS), task storage (5.11+)",
     loader: Loader::Generic,
     records_stacks: false,
 };
 
-pub static TABLES: &[&Table] = &[&FILE_OPEN, &FILE_STAT, &FILE_SYNC];
+pub static TABLES: &[&Table] = &[&FILE_OPEN, &FILE_STAT, &FILE_SYNC, &FILE_UNLINK, &FILE_MOUNT];
 
 pub static FILE_OPEN: Table = Table {
     name: t("file_open"),
@@ -81,6 +101,11 @@ pub static FILE_OPEN: Table = Table {
         col("flags", U64, "", "Open flags (O_RDONLY 0, O_WRONLY 1, O_RDWR 2, O_CREAT 0o100, O_TRUNC 0o1000, O_CLOEXEC 0o2000000, ...); creat's are O_CREAT|O_WRONLY|O_TRUNC.", field("flags")),
         col("mode", U32, "", "Mode argument (permissions of a created file).", field("mode")),
         col("ret", I64, "", "The new file descriptor, or a negative errno (-2 ENOENT, -13 EACCES, ...).", field("ret")),
+        col("ino", U64, "", "Inode number of the file opened (0 when the open failed).", field("ino")),
+        col("dev_major", U32, "", "Major number of its file system's device (0 for tmpfs and other unnamed devices).", dev_major("dev")),
+        col("dev_minor", U32, "", "Minor number of its file system's device.", dev_minor("dev")),
+        col("fstype", Str, "", "Type of its file system: ext4, xfs, tmpfs, proc, ... (empty when the open failed).", cstr("fstype")),
+        col("inode_mode", U32, "", "The opened inode's mode: file type (S_IFMT bits) and permissions (0 when the open failed).", field("imode")),
     ]),
 };
 
@@ -126,5 +151,61 @@ pub static FILE_SYNC: Table = Table {
         col("call", Str, "", "The system call: sync, syncfs, fsync, fdatasync, sync_file_range or msync.", cstr("call")),
         col("fd", I32, "", "The file descriptor synced (-1 for sync and msync, which take none).", field("fd")),
         col("ret", I64, "", "0, or a negative errno.", field("ret")),
+        col("ino", U64, "", "Inode number of the file synced (0 without an fd).", field("ino")),
+        col("dev_major", U32, "", "Major number of its file system's device.", dev_major("dev")),
+        col("dev_minor", U32, "", "Minor number of its file system's device.", dev_minor("dev")),
+        col("fstype", Str, "", "Type of its file system (empty without an fd).", cstr("fstype")),
+        col("name", Str, "", "The file's name (its dentry's, up to 63 bytes; empty without an fd).", path("name")),
+    ]),
+};
+
+pub static FILE_UNLINK: Table = Table {
+    name: t("file_unlink"),
+    source: t("files"),
+    record: Some(t("rt_file_unlink")),
+    doc: t("One row per unlink(2), unlinkat(2) or rmdir(2) that returned, paired in the \
+            kernel from the syscalls tracepoints: the path as the caller passed it, and \
+            the result."),
+    sort_key: t("ts_ns"),
+    time_column: Some(t("ts_ns")),
+    keep_in_ring: false,
+    columns: Cow::Borrowed(&[
+        col("ts_ns", U64, MONO, "When the call returned.", field("ts")),
+        col("ts_enter_ns", U64, MONO, "When the call was entered.", field("ts_enter")),
+        col("pid", U32, "", "Process id (tgid).", field("pid")),
+        col("tid", U32, "", "Thread id.", field("tid")),
+        col("comm", Str, "", "Command name.", cstr("comm")),
+        col("call", Str, "", "The system call: unlink, unlinkat or rmdir.", cstr("call")),
+        col("dfd", I32, "", "Directory fd a relative path is resolved against (-100 AT_FDCWD, also for unlink and rmdir).", field("dfd")),
+        col("path", Str, "", "The path argument, up to 255 bytes.", path("path")),
+        col("flags", U32, "", "unlinkat's flags (AT_REMOVEDIR 0x200; rmdir's are that).", field("flags")),
+        col("ret", I64, "", "0, or a negative errno (-2 ENOENT, ...).", field("ret")),
+    ]),
+};
+
+pub static FILE_MOUNT: Table = Table {
+    name: t("file_mount"),
+    source: t("files"),
+    record: Some(t("rt_file_mount")),
+    doc: t("One row per mount(2), umount2(2), fsopen(2), fsmount(2) or move_mount(2) that \
+            returned, paired in the kernel from the syscalls tracepoints, with the strings \
+            the caller passed."),
+    sort_key: t("ts_ns"),
+    time_column: Some(t("ts_ns")),
+    keep_in_ring: false,
+    columns: Cow::Borrowed(&[
+        col("ts_ns", U64, MONO, "When the call returned.", field("ts")),
+        col("ts_enter_ns", U64, MONO, "When the call was entered.", field("ts_enter")),
+        col("pid", U32, "", "Process id (tgid).", field("pid")),
+        col("tid", U32, "", "Thread id.", field("tid")),
+        col("comm", Str, "", "Command name.", cstr("comm")),
+        col("mnt_ns", U32, "", "The caller's mount namespace (its inode number, as in /proc/PID/ns/mnt).", field("mnt_ns")),
+        col("call", Str, "", "The system call: mount, umount (umount2), fsopen, fsmount or move_mount.", cstr("call")),
+        col("source", Str, "", "mount's source (a device, or `none`), move_mount's from-path; up to 127 bytes.", path("source")),
+        col("target", Str, "", "mount's and umount's target directory, move_mount's to-path; up to 127 bytes.", path("target")),
+        col("fstype", Str, "", "mount's and fsopen's file-system type.", cstr("fstype")),
+        col("flags", U64, "", "The call's flags: mount's MS_* (MS_RDONLY 1, MS_NOSUID 2, MS_BIND 0x1000, ...), umount's MNT_* (MNT_FORCE 1, MNT_DETACH 2), fsopen's, fsmount's, move_mount's.", field("flags")),
+        col("data", Str, "", "mount's data argument as text (options such as `size=64m`), up to 63 bytes.", cstr("data")),
+        col("ret", I64, "", "0 (an fd for fsopen and fsmount), or a negative errno.", field("ret")),
     ]),
 };
