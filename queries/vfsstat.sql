@@ -2,8 +2,8 @@
 -- interval, like libbpf-tools vfsstat. The live tool counts calls of vfs_read,
 -- vfs_write, vfs_fsync, vfs_open and vfs_create; this one counts the system calls
 -- that lead there (tables file_io, file_sync, file_open), so in-kernel callers are
--- not seen, and CREATE/s counts successful opens with O_CREAT (or creat), which
--- include opens of a file that already existed.
+-- not seen. CREATE/s counts the opens that created their file (the kernel's
+-- FMODE_CREATED, as vfs_create would have been called).
 --
 -- Tables: file_io (source `fileio`), file_open and file_sync (source `files`).
 --
@@ -63,7 +63,7 @@ WITH RECURSIVE
         UNION ALL
         SELECT (ts_ns - $start_ns) / $interval_ns, 'create'
         FROM file_open
-        WHERE ts_ns >= $start_ns AND ts_ns < $end_ns AND ret >= 0 AND (flags & 64) <> 0
+        WHERE ts_ns >= $start_ns AND ts_ns < $end_ns AND created
     ),
     counts AS (
         SELECT CAST(interval_index AS BIGINT) AS interval_index,

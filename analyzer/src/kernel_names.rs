@@ -249,3 +249,63 @@ mod tests {
         assert_eq!(errno_name(-999), "E999");
     }
 }
+
+/// mount(2) flags by name, as mountsnoop prints them: "MS_NOSUID|MS_NODEV", "0"
+/// for none, unknown bits as a trailing hex number (include/uapi/linux/mount.h).
+pub fn mount_flags(flags: u64) -> String {
+    const NAMES: &[(u64, &str)] = &[
+        (1, "MS_RDONLY"),
+        (1 << 1, "MS_NOSUID"),
+        (1 << 2, "MS_NODEV"),
+        (1 << 3, "MS_NOEXEC"),
+        (1 << 4, "MS_SYNCHRONOUS"),
+        (1 << 5, "MS_REMOUNT"),
+        (1 << 6, "MS_MANDLOCK"),
+        (1 << 7, "MS_DIRSYNC"),
+        (1 << 8, "MS_NOSYMFOLLOW"),
+        (1 << 10, "MS_NOATIME"),
+        (1 << 11, "MS_NODIRATIME"),
+        (1 << 12, "MS_BIND"),
+        (1 << 13, "MS_MOVE"),
+        (1 << 14, "MS_REC"),
+        (1 << 15, "MS_SILENT"),
+        (1 << 16, "MS_POSIXACL"),
+        (1 << 17, "MS_UNBINDABLE"),
+        (1 << 18, "MS_PRIVATE"),
+        (1 << 19, "MS_SLAVE"),
+        (1 << 20, "MS_SHARED"),
+        (1 << 21, "MS_RELATIME"),
+        (1 << 22, "MS_KERNMOUNT"),
+        (1 << 23, "MS_I_VERSION"),
+        (1 << 24, "MS_STRICTATIME"),
+        (1 << 25, "MS_LAZYTIME"),
+    ];
+    if flags == 0 {
+        return "0".to_string();
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = flags;
+    for (bit, name) in NAMES {
+        if flags & bit != 0 {
+            names.push(name.to_string());
+            rest &= !bit;
+        }
+    }
+    if rest != 0 {
+        names.push(format!("{rest:#x}"));
+    }
+    names.join("|")
+}
+
+#[cfg(test)]
+mod mount_flag_tests {
+    use super::mount_flags;
+
+    #[test]
+    fn mount_flags_by_name() {
+        assert_eq!(mount_flags(0), "0");
+        assert_eq!(mount_flags(0b110), "MS_NOSUID|MS_NODEV");
+        assert_eq!(mount_flags(1 << 12 | 1 << 14), "MS_BIND|MS_REC");
+        assert_eq!(mount_flags(1 | 1 << 40), "MS_RDONLY|0x10000000000");
+    }
+}

@@ -5,6 +5,7 @@
 //!   `biolatency -F` names them ("Sync-Write", "ReadAhead-Read").
 //! - `errno_name(e)`: "EIO" for -5 or 5.
 //! - `signal_name(sig)`: "SIGKILL" for 9.
+//! - `mount_flags(flags)`: mount(2) flags by name, "MS_NOSUID|MS_NODEV".
 //! - `join_args(args)`: an argv list joined by spaces, as execsnoop prints it.
 //! - `syscall_name(nr, arch)`: "openat" for 257 on "x86_64" (`syscall_<nr>` when
 //!   unknown); tools bind `arch` from the capture's manifest (`host.arch`).
@@ -21,7 +22,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-use crate::kernel_names::{bio_flags_label, errno_name, signal_name, syscall_name};
+use crate::kernel_names::{bio_flags_label, errno_name, mount_flags, signal_name, syscall_name};
 
 /// Register every retrace function in a session.
 pub fn register(ctx: &SessionContext) {
@@ -31,6 +32,7 @@ pub fn register(ctx: &SessionContext) {
         Unary::new("errno_name", DataType::Utf8, errno_name_array),
         Unary::new("signal_name", DataType::Utf8, signal_name_array),
         Unary::new("join_args", DataType::Utf8, join_args_array),
+        Unary::new("mount_flags", DataType::Utf8, mount_flags_array),
     ] {
         ctx.register_udf(ScalarUDF::from(udf));
     }
@@ -231,6 +233,10 @@ fn errno_name_array(a: &ArrayRef) -> Result<ArrayRef> {
 
 fn signal_name_array(a: &ArrayRef) -> Result<ArrayRef> {
     name_ints(a, "signal_name", |v| signal_name(v as i32))
+}
+
+fn mount_flags_array(a: &ArrayRef) -> Result<ArrayRef> {
+    name_ints(a, "mount_flags", |v| mount_flags(v as u64))
 }
 
 fn join_args_array(a: &ArrayRef) -> Result<ArrayRef> {

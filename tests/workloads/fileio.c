@@ -2,10 +2,12 @@
 // source's end-to-end test. Usage: fileio WRITES READS SYNCWRITES SIZE PIPEREADS DIR...
 //   for each DIR: writes DIR/data with WRITES write()s of SIZE bytes, reads it
 //   back with READS read()s of SIZE bytes and one pread64() of SIZE bytes at
-//   offset 0, then writes DIR/sync (opened O_SYNC) with SYNCWRITES write()s of
-//   SIZE bytes. Then a child writes PIPEREADS single bytes into a pipe, sleeping
-//   60 ms before each, and this process read()s them one by one (each read
-//   waits about 60 ms).
+//   offset 0 and one fsync(), then writes DIR/sync (opened O_SYNC) with
+//   SYNCWRITES write()s of SIZE bytes. Then a child writes PIPEREADS single bytes
+//   into a pipe, sleeping 60 ms before each, and this process read()s them one by
+//   one (each read waits about 60 ms). Then it creates LAST/short (LAST is the
+//   last DIR), deletes it 250 ms later, and mounts a tmpfs on LAST/mnt (made and
+//   removed with mkdir and rmdir) and unmounts it.
 // Built static (no loader reading libraries), it does no other read or write
 // but the one write() of its report: "pid N" and "child N". Its command name is
 // rtfile-io.
@@ -13,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +78,8 @@ int main(int argc, char **argv)
 				die("read");
 		if (pread(fd, buf, size, 0) != (ssize_t)size)
 			die("pread");
+		if (fsync(fd) < 0)
+			die("fsync");
 		close(fd);
 		snprintf(path, sizeof(path), "%s/sync", argv[d]);
 		write_n(path, O_SYNC, syncwrites, buf, size);
@@ -98,6 +104,28 @@ int main(int argc, char **argv)
 			die("pipe read");
 	if (waitpid(child, NULL, 0) < 0)
 		die("waitpid");
+	{
+		struct timespec life = { 0, 250 * 1000 * 1000 };
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/short", argv[argc - 1]);
+		fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+		if (fd < 0)
+			die(path);
+		close(fd);
+		nanosleep(&life, NULL);
+		if (unlink(path) < 0)
+			die("unlink");
+		snprintf(path, sizeof(path), "%s/mnt", argv[argc - 1]);
+		if (mkdir(path, 0700) < 0)
+			die("mkdir");
+		if (mount("none", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") < 0)
+			die("mount");
+		if (umount2(path, 0) < 0)
+			die("umount");
+		if (rmdir(path) < 0)
+			die("rmdir");
+	}
 	snprintf(report, sizeof(report), "pid %d\nchild %d\n", (int)getpid(), (int)child);
 	if (write(1, report, strlen(report)) < 0)
 		return 1;

@@ -39,6 +39,7 @@ pub static VIEWS: &[ViewDef] = &[
     view!("irq_run"),
     view!("block_io_seq"),
     view!("file_rw"),
+    view!("fs_op"),
 ];
 
 /// Look a view up by name.

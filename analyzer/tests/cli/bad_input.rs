@@ -341,8 +341,8 @@ fn table_needed_by_a_tool_is_missing() {
 fn unknown_tool_or_option() {
     let fx = s(&fixture());
     assert_eq!(
-        error_line(&["nosuchtool", &fx], 2),
-        "retrace: unknown tool or command 'nosuchtool'; see `retrace tools` or `retrace --help`"
+        error_line(&["zzqqxv", &fx], 2),
+        "retrace: unknown tool or command 'zzqqxv'; see `retrace tools` or `retrace --help`"
     );
     assert_eq!(
         error_line(&["biolatency", &fx, "--no-such-option"], 2),

@@ -303,3 +303,91 @@ fn file_io_tool_outputs_match_snapshots() {
         ("vfsstat-interval", ok(&["vfsstat", &fx(), "--interval", "2"])),
     ]);
 }
+
+/// fs_op's rows computed here: (fstype, op, latency ns, pid) of every read and
+/// write with a file system, every successful open and every fsync/fdatasync with
+/// one.
+fn fs_ops() -> Vec<(String, &'static str, u64, u32)> {
+    let mut out: Vec<(String, &'static str, u64, u32)> = io_rows()
+        .iter()
+        .filter(|r| !r.fstype.is_empty())
+        .map(|r| (r.fstype.clone(), r.op(), r.ts - r.ts_enter, r.pid))
+        .collect();
+    for (table, op) in [("file_open", "open"), ("file_sync", "fsync")] {
+        for b in read_table(&files(), table) {
+            let col = |n: &str| b.column_by_name(n).unwrap().clone();
+            let (ts, enter) = (col("ts_ns"), col("ts_enter_ns"));
+            let (ts, enter) = (ts.as_primitive::<UInt64Type>(), enter.as_primitive::<UInt64Type>());
+            let (fstype, ret, pid) = (col("fstype"), col("ret"), col("pid"));
+            let (fstype, ret, pid) = (
+                fstype.as_string::<i32>(),
+                ret.as_primitive::<Int64Type>(),
+                pid.as_primitive::<UInt32Type>(),
+            );
+            let call = col("call");
+            let call = call.as_string::<i32>();
+            for i in 0..b.num_rows() {
+                let counted = match op {
+                    "open" => ret.value(i) >= 0,
+                    _ => matches!(call.value(i), "fsync" | "fdatasync"),
+                };
+                if counted && !fstype.value(i).is_empty() {
+                    out.push((fstype.value(i).to_string(), op, ts.value(i) - enter.value(i), pid.value(i)));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fsdist_and_ext4dist_histogram_every_operation_per_file_system() {
+    let ops = fs_ops();
+    let want = tally(ops.iter().map(|(fs, op, lat, _)| format!("{fs} {op} {}", slot(lat / 1000))));
+    let got: BTreeMap<String, i64> = json_rows(&["fsdist", &fx()])
+        .iter()
+        .map(|g| (format!("{} {} {}", text(g, "fstype"), text(g, "op"), num(g, "bucket")), num(g, "count")))
+        .collect();
+    assert_eq!(got, want);
+    assert!(got.keys().any(|k| k.starts_with("ext4 open")) && got.keys().any(|k| k.starts_with("ext4 fsync")));
+    let ms = tally(
+        ops.iter()
+            .filter(|o| o.0 == "ext4")
+            .map(|(_, op, lat, _)| format!("{op} {}", slot(lat / 1_000_000))),
+    );
+    for args in [&["ext4dist", &fx(), "-m"][..], &["fsdist", &fx(), "-t", "ext4", "-m"]] {
+        let got: BTreeMap<String, i64> = json_rows(args)
+            .iter()
+            .map(|g| (format!("{} {}", text(g, "op"), num(g, "bucket")), num(g, "count")))
+            .collect();
+        assert_eq!(got, ms, "{args:?}");
+    }
+    let text_out = ok(&["fsdist", &fx(), "-t", "xfs"]);
+    assert!(text_out.starts_with("operation = 'read'\n     usecs "), "{text_out}");
+}
+
+#[test]
+fn fsslower_and_xfsslower_list_the_slow_operations() {
+    let ops = fs_ops();
+    let slow = |fs: Option<&str>, ms: u64| {
+        ops.iter()
+            .filter(|o| fs.is_none_or(|f| o.0 == f) && o.2 >= ms * 1_000_000)
+            .count()
+    };
+    assert_eq!(json_rows(&["fsslower", &fx()]).len(), slow(None, 10));
+    assert_eq!(json_rows(&["fsslower", &fx(), "-m", "0"]).len(), ops.len());
+    let ext4 = json_rows(&["fsslower", &fx(), "-t", "ext4", "-m", "20"]);
+    assert_eq!(ext4.len(), slow(Some("ext4"), 20));
+    assert!(ext4.iter().all(|r| text(r, "fstype") == "ext4" && r["lat_ms"].as_f64().unwrap() >= 20.0));
+    assert_eq!(json_rows(&["xfsslower", &fx(), "5"]).len(), slow(Some("xfs"), 5));
+    assert!(slow(Some("xfs"), 5) > 0);
+}
+
+#[test]
+fn fs_latency_outputs_match_snapshots() {
+    assert_snapshots([
+        ("fsdist-t-ext4", ok(&["fsdist", &fx(), "-t", "ext4"])),
+        ("fsslower-m-30", ok(&["fsslower", &fx(), "-m", "30"])),
+        ("xfsslower", ok(&["xfsslower", &fx()])),
+    ]);
+}

@@ -196,3 +196,90 @@ fn file_tool_outputs_match_snapshots() {
         ("syncsnoop-T", ok(&["syncsnoop", &fx(), "-T"])),
     ]);
 }
+
+/// filelife pairs each successful unlink with the last creating open of its path
+/// (same process for a relative path) since the path's previous unlink.
+#[test]
+fn filelife_pairs_creations_with_unlinks() {
+    // (ts, tid, pid, path, created) of creating opens, from the raw rows.
+    let mut created = Vec::new();
+    for b in read_table(&files(), "file_open") {
+        let col = |n: &str| b.column_by_name(n).unwrap().clone();
+        let ts = col("ts_ns");
+        let ts = ts.as_primitive::<UInt64Type>();
+        let pid = col("pid");
+        let pid = pid.as_primitive::<UInt32Type>();
+        let path = col("path");
+        let path = path.as_string::<i32>();
+        let made = col("created");
+        let made = made.as_boolean();
+        for i in (0..b.num_rows()).filter(|&i| made.value(i)) {
+            created.push((ts.value(i), pid.value(i), path.value(i).to_string()));
+        }
+    }
+    let mut unlinks = Vec::new();
+    for b in read_table(&files(), "file_unlink") {
+        let col = |n: &str| b.column_by_name(n).unwrap().clone();
+        let (ts, enter) = (col("ts_ns"), col("ts_enter_ns"));
+        let (ts, enter) = (ts.as_primitive::<UInt64Type>(), enter.as_primitive::<UInt64Type>());
+        let pid = col("pid");
+        let pid = pid.as_primitive::<UInt32Type>();
+        let (path, ret, flags) = (col("path"), col("ret"), col("flags"));
+        let (path, ret, flags) = (
+            path.as_string::<i32>(),
+            ret.as_primitive::<Int64Type>(),
+            flags.as_primitive::<UInt32Type>(),
+        );
+        for i in 0..b.num_rows() {
+            if ret.value(i) == 0 && flags.value(i) & 0x200 == 0 {
+                unlinks.push((ts.value(i), enter.value(i), pid.value(i), path.value(i).to_string()));
+            }
+        }
+    }
+    unlinks.sort();
+    let mut want = Vec::new();
+    for (k, (ts, enter, pid, path)) in unlinks.iter().enumerate() {
+        let prev = unlinks[..k].iter().rev().find(|u| u.3 == *path).map_or(0, |u| u.0);
+        let creation = created
+            .iter()
+            .filter(|(c, cpid, cpath)| {
+                cpath == path && *c < *enter && *c > prev && (path.starts_with('/') || cpid == pid)
+            })
+            .map(|c| c.0)
+            .max();
+        if let Some(c) = creation {
+            want.push((*pid, path.clone(), (*enter - c) as f64 / 1e9));
+        }
+    }
+    let rows = json_rows(&["filelife", &fx()]);
+    assert_eq!(rows.len(), want.len(), "{rows:?}");
+    assert!(want.len() >= 4 && want.len() < unlinks.len(), "{want:?}");
+    for (r, (pid, path, age)) in rows.iter().zip(&want) {
+        assert_eq!(num(r, "pid") as u32, *pid);
+        assert_eq!(text(r, "file"), *path);
+        assert!((r["age_s"].as_f64().unwrap() - age).abs() < 1e-9, "{r:?}");
+    }
+}
+
+#[test]
+fn mountsnoop_prints_each_call_as_written() {
+    let rows = json_rows(&["mountsnoop", &fx()]);
+    let raw: usize = read_table(&files(), "file_mount").iter().map(|b| b.num_rows()).sum();
+    assert_eq!(rows.len(), raw);
+    let texts: Vec<String> = rows.iter().map(|r| text(r, "text")).collect();
+    assert!(texts.contains(
+        &r#"mount("none", "/mnt/scratch", "tmpfs", MS_NOSUID|MS_NODEV, "size=64m") = 0"#.to_string()
+    ), "{texts:?}");
+    assert!(texts.iter().any(|t| t.ends_with(") = -ENOENT")), "{texts:?}");
+    assert!(texts.contains(&r#"umount("/mnt/scratch", 2) = 0"#.to_string()), "{texts:?}");
+    let only = json_rows(&["mountsnoop", &fx(), "-p", "6106"]);
+    assert_eq!(only.len(), 1);
+}
+
+#[test]
+fn mount_and_lifetime_outputs_match_snapshots() {
+    assert_snapshots([
+        ("filelife", ok(&["filelife", &fx()])),
+        ("mountsnoop-t", ok(&["mountsnoop", &fx(), "-t"])),
+    ]);
+}

@@ -18,6 +18,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* FMODE_CREATED (include/linux/fs.h, 4.19+): the open created the file. */
+#define RT_FMODE_CREATED 0x100000
+
 enum rt_files_kinds {
 	RT_KIND_FILE_OPEN = 1,
 	RT_KIND_FILE_SYNC = 2,
@@ -45,6 +48,8 @@ struct rt_file_open {
 	__u64 ino;
 	__u32 dev;
 	__u32 imode;
+	__u32 created;
+	__u32 pad;
 	char call[16];
 	char comm[16];
 	char fstype[16];
@@ -267,12 +272,15 @@ static __always_inline int exit_open(long ret)
 		e->ino = 0;
 		e->dev = 0;
 		e->imode = 0;
+		e->created = 0;
 		e->fstype[0] = 0;
 		if (ret >= 0) {
 			struct file *f = rt_fd_file(ret);
 
-			if (f)
+			if (f) {
 				rt_file_inode(f, &e->ino, &e->dev, &e->imode, e->fstype);
+				e->created = (BPF_CORE_READ(f, f_mode) & RT_FMODE_CREATED) != 0;
+			}
 		}
 		rt_submit(ring, e);
 	}

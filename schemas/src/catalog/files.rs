@@ -106,6 +106,7 @@ pub static FILE_OPEN: Table = Table {
         col("dev_minor", U32, "", "Minor number of its file system's device.", dev_minor("dev")),
         col("fstype", Str, "", "Type of its file system: ext4, xfs, tmpfs, proc, ... (empty when the open failed).", cstr("fstype")),
         col("inode_mode", U32, "", "The opened inode's mode: file type (S_IFMT bits) and permissions (0 when the open failed).", field("imode")),
+        col("created", Bool, "", "Whether this open created the file (the kernel's FMODE_CREATED: O_CREAT on a file that did not exist).", field("created")),
     ]),
 };
 
@@ -199,7 +200,7 @@ pub static FILE_MOUNT: Table = Table {
         col("pid", U32, "", "Process id (tgid).", field("pid")),
         col("tid", U32, "", "Thread id.", field("tid")),
         col("comm", Str, "", "Command name.", cstr("comm")),
-        col("mnt_ns", U32, "", "The caller's mount namespace (its inode number, as in /proc/PID/ns/mnt).", field("mnt_ns")),
+        col("mntns", U32, "", "The caller's mount namespace (its inode number, as in /proc/PID/ns/mnt).", field("mnt_ns")),
         col("call", Str, "", "The system call: mount, umount (umount2), fsopen, fsmount or move_mount.", cstr("call")),
         col("source", Str, "", "mount's source (a device, or `none`), move_mount's from-path; up to 127 bytes.", path("source")),
         col("target", Str, "", "mount's and umount's target directory, move_mount's to-path; up to 127 bytes.", path("target")),

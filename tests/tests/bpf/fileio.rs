@@ -1,10 +1,12 @@
 //! Source `fileio` end to end, driven by `tests/workloads/fileio.c` (built
 //! static, so that it reads and writes nothing but what it is told to) on three
 //! file systems the test makes: ext4 and xfs on loop devices, and tmpfs. It
-//! writes, reads back and O_SYNC-writes a file on each, then reads a pipe whose
-//! writer sleeps 60 ms before each byte. filetop, fsrwstat, filetype, writesync,
-//! scread, vfssize and fileslower count exactly those calls, and the raw rows
-//! carry each file's inode and device.
+//! writes, reads back, fsyncs and O_SYNC-writes a file on each, then reads a pipe
+//! whose writer sleeps 60 ms before each byte, then creates a file it deletes
+//! 250 ms later and mounts and unmounts a tmpfs. filetop, fsrwstat, filetype,
+//! writesync, scread, vfssize, fileslower, fsdist, fsslower, filelife and
+//! mountsnoop count exactly those calls, and the raw rows carry each file's inode
+//! and device.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -193,14 +195,58 @@ fn reads_and_writes_are_counted_exactly_per_file_and_file_system() {
     );
     assert_eq!(child_writes as i64, PIPE_READS);
 
-    // vfsstat's opens and creates, from the `files` source: two creating opens
-    // and one read-only open per file system, nothing else (static).
+    // The `files` source: two creating opens and one read-only open per file
+    // system, and the short-lived file; nothing else (static). Each created file
+    // was created by its open (FMODE_CREATED), also the O_TRUNC rewrites of a
+    // file that did not exist yet.
     let opens = sql_count(&cap, &format!("SELECT count(*) AS n FROM file_open WHERE pid = {pid}"));
-    assert_eq!(opens as i64, 3 * n);
+    assert_eq!(opens as i64, 3 * n + 1);
     let creates = sql_count(
         &cap,
-        &format!("SELECT count(*) AS n FROM file_open WHERE pid = {pid} AND (flags & 64) <> 0"),
+        &format!("SELECT count(*) AS n FROM file_open WHERE pid = {pid} AND created"),
     );
-    assert_eq!(creates as i64, 2 * n);
+    assert_eq!(creates as i64, 2 * n + 1);
+
+    // fsdist: per file system, exactly the reads, writes, opens and fsyncs.
+    let dist = retrace_json(&["fsdist", c]);
+    let ops = |fs: &str, op: &str| -> i64 {
+        dist.iter()
+            .filter(|r| str_of(r, "fstype") == fs && str_of(r, "op") == op)
+            .map(|r| i64_of(r, "count"))
+            .sum()
+    };
+    for fs in FS {
+        let short = i64::from(fs == "tmpfs");
+        assert_eq!(ops(fs, "read"), READS + 1, "{fs}");
+        assert_eq!(ops(fs, "write"), WRITES + SYNC_WRITES, "{fs}");
+        assert_eq!(ops(fs, "open"), 3 + short, "{fs}");
+        assert_eq!(ops(fs, "fsync"), 1, "{fs}");
+    }
+    // fsslower with no threshold lists them all, with the files' names.
+    let xfs = retrace_json(&["fsslower", c, "-t", "xfs", "-m", "0"]);
+    assert_eq!(xfs.len() as i64, READS + 1 + WRITES + SYNC_WRITES + 3 + 1, "{xfs:?}");
+    assert_eq!(xfs.iter().filter(|r| str_of(r, "t") == "F").count(), 1);
+
+    // filelife: the short-lived file, 250 ms old (the sleep, plus the close).
+    let lives = retrace_json(&["filelife", c]);
+    assert_eq!(lives.len(), 1, "{lives:?}");
+    let short = mounts[2].path.join("short").to_string_lossy().into_owned();
+    assert_eq!(str_of(&lives[0], "file"), short);
+    let age = lives[0]["age_s"].as_f64().unwrap();
+    assert!((0.25..0.275).contains(&age), "age {age}");
+
+    // mountsnoop: the tmpfs mount and its umount, as written.
+    let mnt = mounts[2].path.join("mnt").to_string_lossy().into_owned();
+    let calls: Vec<String> = retrace_json(&["mountsnoop", c])
+        .iter()
+        .map(|r| str_of(r, "text").to_string())
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            format!(r#"mount("none", "{mnt}", "tmpfs", MS_NOSUID|MS_NODEV, "size=1m") = 0"#),
+            format!(r#"umount("{mnt}", 0) = 0"#),
+        ]
+    );
     drop(mounts);
 }
