@@ -238,7 +238,7 @@ fn filelife_pairs_creations_with_unlinks() {
     }
     unlinks.sort();
     let mut want = Vec::new();
-    for (k, (ts, enter, pid, path)) in unlinks.iter().enumerate() {
+    for (k, (_, enter, pid, path)) in unlinks.iter().enumerate() {
         let prev = unlinks[..k].iter().rev().find(|u| u.3 == *path).map_or(0, |u| u.0);
         let creation = created
             .iter()
