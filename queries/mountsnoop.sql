@@ -1,6 +1,7 @@
 -- mountsnoop: every mount and umount, with its arguments and result, like
 -- libbpf-tools mountsnoop: the caller, its mount namespace, and the call as it
--- was written (`mount("none", "/mnt", "tmpfs", MS_NOSUID, "size=8m") = 0`). It
+-- was written (`mount("none", "/mnt", "tmpfs", MS_NOSUID, "size=8m") = 0`; other
+-- calls' flags in hex, as the live tool prints umount's). It
 -- also shows the new mount API's fsopen, fsmount and move_mount.
 --
 -- Tables: file_mount (source `files`).
@@ -38,10 +39,10 @@ SELECT
     CASE call
         WHEN 'mount' THEN 'mount("' || source || '", "' || target || '", "' || fstype || '", '
                           || mount_flags(flags) || ', "' || data || '")'
-        WHEN 'umount' THEN 'umount("' || target || '", ' || CAST(flags AS VARCHAR) || ')'
-        WHEN 'fsopen' THEN 'fsopen("' || fstype || '", ' || CAST(flags AS VARCHAR) || ')'
-        WHEN 'fsmount' THEN 'fsmount(' || CAST(flags AS VARCHAR) || ')'
-        ELSE call || '("' || source || '", "' || target || '", ' || CAST(flags AS VARCHAR) || ')'
+        WHEN 'umount' THEN 'umount("' || target || '", 0x' || to_hex(flags) || ')'
+        WHEN 'fsopen' THEN 'fsopen("' || fstype || '", 0x' || to_hex(flags) || ')'
+        WHEN 'fsmount' THEN 'fsmount(0x' || to_hex(flags) || ')'
+        ELSE call || '("' || source || '", "' || target || '", 0x' || to_hex(flags) || ')'
     END
     || ' = '
     || CASE WHEN ret < 0 THEN '-' || errno_name(ret) ELSE CAST(ret AS VARCHAR) END AS text

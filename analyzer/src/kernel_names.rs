@@ -250,8 +250,9 @@ mod tests {
     }
 }
 
-/// mount(2) flags by name, as mountsnoop prints them: "MS_NOSUID|MS_NODEV", "0"
-/// for none, unknown bits as a trailing hex number (include/uapi/linux/mount.h).
+/// mount(2) flags by name, as libbpf-tools mountsnoop prints them:
+/// "MS_NOSUID | MS_NODEV", "0x0" for none, unknown bits as a trailing hex number
+/// (include/uapi/linux/mount.h).
 pub fn mount_flags(flags: u64) -> String {
     const NAMES: &[(u64, &str)] = &[
         (1, "MS_RDONLY"),
@@ -281,7 +282,7 @@ pub fn mount_flags(flags: u64) -> String {
         (1 << 25, "MS_LAZYTIME"),
     ];
     if flags == 0 {
-        return "0".to_string();
+        return "0x0".to_string();
     }
     let mut names: Vec<String> = Vec::new();
     let mut rest = flags;
@@ -294,7 +295,7 @@ pub fn mount_flags(flags: u64) -> String {
     if rest != 0 {
         names.push(format!("{rest:#x}"));
     }
-    names.join("|")
+    names.join(" | ")
 }
 
 #[cfg(test)]
@@ -303,9 +304,9 @@ mod mount_flag_tests {
 
     #[test]
     fn mount_flags_by_name() {
-        assert_eq!(mount_flags(0), "0");
-        assert_eq!(mount_flags(0b110), "MS_NOSUID|MS_NODEV");
-        assert_eq!(mount_flags(1 << 12 | 1 << 14), "MS_BIND|MS_REC");
-        assert_eq!(mount_flags(1 | 1 << 40), "MS_RDONLY|0x10000000000");
+        assert_eq!(mount_flags(0), "0x0");
+        assert_eq!(mount_flags(0b110), "MS_NOSUID | MS_NODEV");
+        assert_eq!(mount_flags(1 << 12 | 1 << 14), "MS_BIND | MS_REC");
+        assert_eq!(mount_flags(1 | 1 << 40), "MS_RDONLY | 0x10000000000");
     }
 }

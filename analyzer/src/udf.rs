@@ -5,7 +5,7 @@
 //!   `biolatency -F` names them ("Sync-Write", "ReadAhead-Read").
 //! - `errno_name(e)`: "EIO" for -5 or 5.
 //! - `signal_name(sig)`: "SIGKILL" for 9.
-//! - `mount_flags(flags)`: mount(2) flags by name, "MS_NOSUID|MS_NODEV".
+//! - `mount_flags(flags)`: mount(2) flags by name, "MS_NOSUID | MS_NODEV".
 //! - `join_args(args)`: an argv list joined by spaces, as execsnoop prints it.
 //! - `syscall_name(nr, arch)`: "openat" for 257 on "x86_64" (`syscall_<nr>` when
 //!   unknown); tools bind `arch` from the capture's manifest (`host.arch`).

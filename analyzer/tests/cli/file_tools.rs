@@ -268,10 +268,10 @@ fn mountsnoop_prints_each_call_as_written() {
     assert_eq!(rows.len(), raw);
     let texts: Vec<String> = rows.iter().map(|r| text(r, "text")).collect();
     assert!(texts.contains(
-        &r#"mount("none", "/mnt/scratch", "tmpfs", MS_NOSUID|MS_NODEV, "size=64m") = 0"#.to_string()
+        &r#"mount("none", "/mnt/scratch", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m") = 0"#.to_string()
     ), "{texts:?}");
     assert!(texts.iter().any(|t| t.ends_with(") = -ENOENT")), "{texts:?}");
-    assert!(texts.contains(&r#"umount("/mnt/scratch", 2) = 0"#.to_string()), "{texts:?}");
+    assert!(texts.contains(&r#"umount("/mnt/scratch", 0x2) = 0"#.to_string()), "{texts:?}");
     let only = json_rows(&["mountsnoop", &fx(), "-p", "6106"]);
     assert_eq!(only.len(), 1);
 }

@@ -244,8 +244,8 @@ fn reads_and_writes_are_counted_exactly_per_file_and_file_system() {
     assert_eq!(
         calls,
         [
-            format!(r#"mount("none", "{mnt}", "tmpfs", MS_NOSUID|MS_NODEV, "size=1m") = 0"#),
-            format!(r#"umount("{mnt}", 0) = 0"#),
+            format!(r#"mount("none", "{mnt}", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") = 0"#),
+            format!(r#"umount("{mnt}", 0x0) = 0"#),
         ]
     );
     drop(mounts);
