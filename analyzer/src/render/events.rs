@@ -47,6 +47,8 @@ pub enum CellFormat {
     Plain,
     /// A number with this many decimals.
     Fixed(usize),
+    /// A number with this many decimals and a `%` sign (a percentage).
+    Percent(usize),
     /// A CLOCK_MONOTONIC ns value as the recording host's local time (strftime).
     Wall(&'static str),
     /// A CLOCK_MONOTONIC ns value as seconds since the recording start, with this many
@@ -164,6 +166,7 @@ fn cell(c: &Column, r: &Row<'_>, span: &CaptureSpan) -> String {
     match c.format {
         CellFormat::Plain => r.text(c.source),
         CellFormat::Fixed(d) => format!("{:.d$}", r.f64(c.source)),
+        CellFormat::Percent(d) => format!("{:.d$}%", r.f64(c.source)),
         CellFormat::Wall(fmt) => wall_time(&span.clock, r.u64(c.source), fmt),
         CellFormat::Elapsed(d) => {
             // The same arithmetic as the queries' `time_s` columns, so both agree.

@@ -40,6 +40,7 @@ pub static VIEWS: &[ViewDef] = &[
     view!("block_io_seq"),
     view!("file_rw"),
     view!("fs_op"),
+    view!("page_cache_pages"),
 ];
 
 /// Look a view up by name.

@@ -40,7 +40,8 @@
 //! - `WIDTH` is `<N` (left-aligned, padded to N), `>N` (right-aligned), or empty (no
 //!   padding, for the last column). Columns are separated by one space; the header
 //!   line uses each column's alignment and width too.
-//! - `FORMAT` is empty (the value as it is), `fixed N` (N decimals), `wall STRFTIME`
+//! - `FORMAT` is empty (the value as it is), `fixed N` (N decimals), `percent N` (N
+//!   decimals and a `%` sign), `wall STRFTIME`
 //!   (a CLOCK_MONOTONIC ns column as the recording host's local time, e.g.
 //!   `wall %H:%M:%S`), `elapsed N` (a ns column as seconds since the recording start,
 //!   N decimals), `ellipsis COLUMN` (the value, then ` ...` when the boolean COLUMN is
@@ -585,6 +586,7 @@ fn parse_format(header: &str, format: &'static str) -> Result<CellFormat, String
     Ok(match name {
         "" => CellFormat::Plain,
         "fixed" => CellFormat::Fixed(decimals()?),
+        "percent" => CellFormat::Percent(decimals()?),
         "elapsed" => CellFormat::Elapsed(decimals()?),
         "wall" if !arg.is_empty() => CellFormat::Wall(arg),
         "ellipsis" => CellFormat::Ellipsis(column(arg)?),
@@ -599,7 +601,7 @@ fn parse_format(header: &str, format: &'static str) -> Result<CellFormat, String
         }
         _ => {
             return Err(format!(
-                "@column {header}: unknown FORMAT {format:?} (fixed N, elapsed N, wall STRFTIME, ellipsis COLUMN, exit SIGNAL_COLUMN CORE_COLUMN)"
+                "@column {header}: unknown FORMAT {format:?} (fixed N, percent N, elapsed N, wall STRFTIME, ellipsis COLUMN, exit SIGNAL_COLUMN CORE_COLUMN)"
             ))
         }
     })
