@@ -34,9 +34,9 @@ then ratios retrace/perf and retrace/perf -z, computed within each round (for sl
 the ratio of the workload's time under each, (1 + slow_retrace) / (1 + slow_perf), since
 a ratio of two small slowdowns means nothing). Root only.
 
-    bench/recorder.py [--sources disk,sched,syscalls,proc] [--runs 3] [--bin DIR]
+    bench/recorder.py [--sources disk,sched,syscalls,proc,fileio,files,pagecache] [--runs 3] [--bin DIR]
                       [--sched-loops 500000] [--syscall-loops 2000000] [--execs 3000]
-                      [--fio-seconds 5] [--smoke] [--json FILE]
+                      [--opens 200000] [--fio-seconds 5] [--smoke] [--json FILE]
 
 `--smoke`: one short round of each source (about 1 s of workload each) to check that the
 harness works; exits non-zero when a measurement could not be made.
@@ -99,6 +99,35 @@ SOURCES = {
         "unit_event": "syscalls:sys_enter_execve",
         "emitters": ["sys_exit_execve", "sched_process_fork", "sched_process_exit"],
         "unit": "exec",
+    },
+    "fileio": {
+        "tracepoints": ["syscalls:sys_enter_pread64", "syscalls:sys_exit_pread64",
+                        "syscalls:sys_enter_read", "syscalls:sys_exit_read",
+                        "syscalls:sys_enter_write", "syscalls:sys_exit_write"],
+        "tables": ["file_io"],
+        "unit_table": "file_io",
+        "unit_event": "syscalls:sys_exit_pread64",
+        "emitters": ["sys_exit_pread64", "sys_exit_read", "sys_exit_write"],
+        "unit": "I/O",
+    },
+    "files": {
+        "tracepoints": ["syscalls:sys_enter_openat", "syscalls:sys_exit_openat",
+                        "syscalls:sys_enter_newfstatat", "syscalls:sys_exit_newfstatat"],
+        "tables": ["file_open", "file_stat"],
+        "unit_table": "file_open",
+        "unit_event": "syscalls:sys_exit_openat",
+        "emitters": ["sys_exit_openat", "sys_exit_newfstatat"],
+        "unit": "open",
+    },
+    "pagecache": {
+        "tracepoints": ["filemap:mm_filemap_get_pages", "filemap:mm_filemap_add_to_page_cache",
+                        "filemap:mm_filemap_delete_from_page_cache"],
+        "tables": ["page_cache"],
+        "unit_table": "page_cache",
+        "unit_event": "filemap:mm_filemap_get_pages",
+        "emitters": ["mm_filemap_get_pages", "mm_filemap_add_to_page_cache",
+                     "mm_filemap_delete_from_page_cache"],
+        "unit": "lookup",
     },
 }
 # retrace+stats: retrace-record again, with BPF run-time statistics on (they time every
@@ -211,9 +240,13 @@ def bpf_stats(pid, names):
 
 def emitter_runs(stats, emitters):
     """Runs of the programs that emit rows. Program names are cut at 15 characters
-    (e.g. tp_btf_sched_sw), so match on the cut name."""
+    (e.g. tp_btf_sched_sw), so match on the cut name; classic tracepoint programs
+    (tracepoint__GROUP__NAME) by their full name's end."""
     total = 0
     for name, (_, cnt) in stats.items():
+        if name.startswith("tracepoint__"):
+            total += cnt if any(name.endswith("__" + e) for e in emitters) else 0
+            continue
         for e in emitters:
             for prefix in ("tp_btf_", "raw_tp_", "tp_"):
                 if (prefix + e)[:15] == name[:15] or name.startswith((prefix + e)[:15]):
@@ -292,7 +325,43 @@ class ExecLoop(Workload):
         return f"taskset -c 0: posix_spawn(/bin/true) + waitpid, {self.args.execs} times"
 
 
-WORKLOADS = {"disk": Fio, "sched": SchedPipe, "syscalls": SyscallStorm, "proc": ExecLoop}
+class FioBuffered(Fio):
+    """Buffered 4 KiB random reads of a file the page cache holds: one pread64 and
+    one page-cache lookup per I/O, as fast as the CPU goes (no disk)."""
+
+    def cmd(self):
+        return ["fio", "--name=bench", f"--filename={self.data}", "--rw=randread",
+                "--bs=4k", "--ioengine=psync", "--size=64M", "--time_based",
+                f"--runtime={self.args.fio_seconds}", "--invalidate=0",
+                "--output-format=json"]
+
+
+# An open/stat storm: open, close and stat one file N times (argv[2]).
+OPEN_LOOP = """
+import os, sys
+p = sys.argv[1]
+for _ in range(int(sys.argv[2])):
+    os.close(os.open(p, os.O_RDONLY))
+    os.stat(p)
+"""
+
+
+class OpenStorm(Workload):
+    def __init__(self, args, tmp):
+        super().__init__(args, tmp)
+        self.path = os.path.join(tmp, "opened")
+        open(self.path, "w").close()
+
+    def cmd(self):
+        return ["taskset", "-c", "0", sys.executable, "-c", OPEN_LOOP, self.path,
+                str(self.args.opens)]
+
+    def label(self):
+        return f"taskset -c 0: open + close + stat of one file, {self.args.opens} times"
+
+
+WORKLOADS = {"disk": Fio, "sched": SchedPipe, "syscalls": SyscallStorm, "proc": ExecLoop,
+             "fileio": FioBuffered, "files": OpenStorm, "pagecache": FioBuffered}
 
 
 # ---------------------------------------------------------------------- recorders
@@ -460,7 +529,7 @@ def print_table(results, args):
         unit = SOURCES[source]["unit"]
         alone = [r["alone"] for r in rounds]
         print(f"\n== {source}: {rounds[0]['workload']}  (unit: {unit}; workload alone: "
-              f"{spread(alone, 'alone')} {'IOPS' if source == 'disk' else 's'})")
+              f"{spread(alone, 'alone')} {'IOPS' if source in ('disk', 'fileio', 'pagecache') else 's'})")
         header = f"{'':14}" + "".join(f"{c:>{W}}" for c in COLUMNS)
         print(header)
         for tool in TOOLS:
@@ -497,6 +566,7 @@ def main():
     ap.add_argument("--sched-loops", type=int, default=500000)
     ap.add_argument("--syscall-loops", type=int, default=2000000)
     ap.add_argument("--execs", type=int, default=3000)
+    ap.add_argument("--opens", type=int, default=200000)
     ap.add_argument("--fio-seconds", type=int, default=5)
     ap.add_argument("--settle", type=float, default=1.0,
                     help="seconds between starting a recorder and the workload")
@@ -505,6 +575,7 @@ def main():
     a = ap.parse_args()
     if a.smoke:
         a.runs, a.sched_loops, a.syscall_loops, a.execs, a.fio_seconds = 1, 50000, 300000, 200, 1
+        a.opens = 20000
         a.settle = 0.5
     if a.bin is None:
         a.bin = os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release")
@@ -513,7 +584,7 @@ def main():
         die(f"no retrace-record in {a.bin} (build it, or pass --bin)")
     if os.geteuid() != 0:
         die("run as root (BPF, perf record -a and kernel.bpf_stats_enabled need it)")
-    for tool in ("taskset", "bpftool", PERF) + (("fio",) if "disk" in a.sources else ()):
+    for tool in ("taskset", "bpftool", PERF) + (("fio",) if {"disk", "fileio", "pagecache"} & set(a.sources.split(",")) else ()):
         if not shutil.which(tool):
             die(f"{tool} is not installed")
     if not os.path.isdir(os.path.join(TRACEFS, "events")):
