@@ -123,6 +123,27 @@ pub struct ToolDef {
 impl ToolDef {
     /// The `Columns:` part of the query's header comment, for `--help`: what each
     /// column of `--json` / `--csv` output means.
+    /// The query's opening paragraph (its first comment lines up to a blank one),
+    /// without the leading `<tool>: `: what the tool shows, what it reads, and how it
+    /// differs from the live tool.
+    pub fn description(&self) -> String {
+        let text: Vec<&str> = self
+            .sql
+            .lines()
+            .map_while(|l| l.strip_prefix("--"))
+            .map(str::trim)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = text.join(" ");
+        let prefix = format!("{}: ", self.name);
+        let text = text.strip_prefix(&prefix).unwrap_or(&text);
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+
     pub fn columns_doc(&self) -> String {
         let mut lines = Vec::new();
         let mut inside = false;

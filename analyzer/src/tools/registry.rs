@@ -148,9 +148,14 @@ impl Entry {
             .after_help(self.after_help())
     }
 
-    /// The part of `--help` after the options.
+    /// The part of `--help` after the options: what the tool reads and how it differs
+    /// from the live tool, the examples, the output columns.
     pub fn after_help(&self) -> String {
         let mut help = String::new();
+        let about = self.def.description();
+        if !about.is_empty() {
+            help.push_str(&format!("{}\n\n", wrap(&about, 98, "  ")));
+        }
         // Each command on its line and what it shows indented below it: side by side
         // they would not fit clap's 100 columns.
         if !self.examples().is_empty() {
@@ -351,4 +356,23 @@ mod tests {
             }
         }
     }
+}
+
+/// `text` wrapped at `width` columns, each line indented.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() > indent.len() && line.len() + 1 + word.len() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out
 }

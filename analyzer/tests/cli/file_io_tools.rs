@@ -383,6 +383,20 @@ fn fsslower_and_xfsslower_list_the_slow_operations() {
     assert!(slow(Some("xfs"), 5) > 0);
 }
 
+/// Each tool's --help says what it reads instead of the live tool's probes.
+#[test]
+fn help_says_which_probes_the_tools_read_instead() {
+    for (tool, says) in [
+        ("fsdist", "times the system calls that lead there"),
+        ("filetop", "where the live tool traces vfs_read and vfs_write"),
+        ("cachestat", "counts the page-cache tracepoints"),
+        ("vfsstat", "counts the system calls that lead there"),
+    ] {
+        let help = ok(&[tool, "--help"]).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(help.contains(says), "{tool} --help: {help}");
+    }
+}
+
 #[test]
 fn fs_latency_outputs_match_snapshots() {
     assert_snapshots([
