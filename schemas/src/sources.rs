@@ -42,6 +42,20 @@ pub enum Loader {
     Shared,
 }
 
+/// A [`Probe`] with one alternative, a classic tracepoint (the syscalls ones, and
+/// others read through their tracefs format): `tracepoint_probe!("filemap:mm_filemap_fault",
+/// true)`, the second argument saying whether the probe is optional.
+macro_rules! tracepoint_probe {
+    ($name:literal, $optional:expr) => {
+        $crate::sources::Probe {
+            name: $name,
+            alternatives: &[$crate::sources::Attach::Tracepoint($name)],
+            optional: $optional,
+        }
+    };
+}
+pub(crate) use tracepoint_probe;
+
 /// One probe of a source.
 #[derive(Debug)]
 pub struct Probe {

@@ -192,27 +192,20 @@ static __always_inline int leave(long ret)
 	return 0;
 }
 
-#define RT_EXIT(name)                                                          \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                             \
-	int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx) \
-	{                                                                      \
-		return leave(ctx->ret);                                        \
-	}
-
 /* read(fd, buf, count), write(fd, buf, count) */
 SEC("tracepoint/syscalls/sys_enter_read")
 int tracepoint__syscalls__sys_enter_read(struct trace_event_raw_sys_enter *ctx)
 {
 	return enter(CALL_READ, ctx->args[0], ctx->args[2], -1);
 }
-RT_EXIT(read)
+RT_SYSCALL_EXIT(read, leave)
 
 SEC("tracepoint/syscalls/sys_enter_write")
 int tracepoint__syscalls__sys_enter_write(struct trace_event_raw_sys_enter *ctx)
 {
 	return enter(CALL_WRITE, ctx->args[0], ctx->args[2], -1);
 }
-RT_EXIT(write)
+RT_SYSCALL_EXIT(write, leave)
 
 /* pread64(fd, buf, count, pos), pwrite64(fd, buf, count, pos) */
 SEC("tracepoint/syscalls/sys_enter_pread64")
@@ -220,14 +213,14 @@ int tracepoint__syscalls__sys_enter_pread64(struct trace_event_raw_sys_enter *ct
 {
 	return enter(CALL_PREAD64, ctx->args[0], ctx->args[2], ctx->args[3]);
 }
-RT_EXIT(pread64)
+RT_SYSCALL_EXIT(pread64, leave)
 
 SEC("tracepoint/syscalls/sys_enter_pwrite64")
 int tracepoint__syscalls__sys_enter_pwrite64(struct trace_event_raw_sys_enter *ctx)
 {
 	return enter(CALL_PWRITE64, ctx->args[0], ctx->args[2], ctx->args[3]);
 }
-RT_EXIT(pwrite64)
+RT_SYSCALL_EXIT(pwrite64, leave)
 
 /* readv(fd, vec, vlen), writev(fd, vec, vlen) */
 SEC("tracepoint/syscalls/sys_enter_readv")
@@ -236,7 +229,7 @@ int tracepoint__syscalls__sys_enter_readv(struct trace_event_raw_sys_enter *ctx)
 	return enter(CALL_READV, ctx->args[0],
 		     iov_bytes((const struct iovec *)ctx->args[1], ctx->args[2]), -1);
 }
-RT_EXIT(readv)
+RT_SYSCALL_EXIT(readv, leave)
 
 SEC("tracepoint/syscalls/sys_enter_writev")
 int tracepoint__syscalls__sys_enter_writev(struct trace_event_raw_sys_enter *ctx)
@@ -244,7 +237,7 @@ int tracepoint__syscalls__sys_enter_writev(struct trace_event_raw_sys_enter *ctx
 	return enter(CALL_WRITEV, ctx->args[0],
 		     iov_bytes((const struct iovec *)ctx->args[1], ctx->args[2]), -1);
 }
-RT_EXIT(writev)
+RT_SYSCALL_EXIT(writev, leave)
 
 /* preadv(fd, vec, vlen, pos_l, pos_h): on 64-bit, pos_l is the whole offset. */
 SEC("tracepoint/syscalls/sys_enter_preadv")
@@ -253,7 +246,7 @@ int tracepoint__syscalls__sys_enter_preadv(struct trace_event_raw_sys_enter *ctx
 	return enter(CALL_PREADV, ctx->args[0],
 		     iov_bytes((const struct iovec *)ctx->args[1], ctx->args[2]), ctx->args[3]);
 }
-RT_EXIT(preadv)
+RT_SYSCALL_EXIT(preadv, leave)
 
 SEC("tracepoint/syscalls/sys_enter_pwritev")
 int tracepoint__syscalls__sys_enter_pwritev(struct trace_event_raw_sys_enter *ctx)
@@ -261,7 +254,7 @@ int tracepoint__syscalls__sys_enter_pwritev(struct trace_event_raw_sys_enter *ct
 	return enter(CALL_PWRITEV, ctx->args[0],
 		     iov_bytes((const struct iovec *)ctx->args[1], ctx->args[2]), ctx->args[3]);
 }
-RT_EXIT(pwritev)
+RT_SYSCALL_EXIT(pwritev, leave)
 
 /* preadv2(fd, vec, vlen, pos_l, pos_h, flags): offset -1 is the file position. */
 SEC("tracepoint/syscalls/sys_enter_preadv2")
@@ -270,7 +263,7 @@ int tracepoint__syscalls__sys_enter_preadv2(struct trace_event_raw_sys_enter *ct
 	return enter(CALL_PREADV2, ctx->args[0],
 		     iov_bytes((const struct iovec *)ctx->args[1], ctx->args[2]), ctx->args[3]);
 }
-RT_EXIT(preadv2)
+RT_SYSCALL_EXIT(preadv2, leave)
 
 SEC("tracepoint/syscalls/sys_enter_pwritev2")
 int tracepoint__syscalls__sys_enter_pwritev2(struct trace_event_raw_sys_enter *ctx)
@@ -278,4 +271,4 @@ int tracepoint__syscalls__sys_enter_pwritev2(struct trace_event_raw_sys_enter *c
 	return enter(CALL_PWRITEV2, ctx->args[0],
 		     iov_bytes((const struct iovec *)ctx->args[1], ctx->args[2]), ctx->args[3]);
 }
-RT_EXIT(pwritev2)
+RT_SYSCALL_EXIT(pwritev2, leave)

@@ -439,11 +439,7 @@ int tracepoint__syscalls__sys_enter_open(struct trace_event_raw_sys_enter *ctx)
 		     ctx->args[2]);
 }
 
-SEC("tracepoint/syscalls/sys_exit_open")
-int tracepoint__syscalls__sys_exit_open(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_open(ctx->ret);
-}
+RT_SYSCALL_EXIT(open, exit_open)
 
 SEC("tracepoint/syscalls/sys_enter_creat")
 int tracepoint__syscalls__sys_enter_creat(struct trace_event_raw_sys_enter *ctx)
@@ -453,11 +449,7 @@ int tracepoint__syscalls__sys_enter_creat(struct trace_event_raw_sys_enter *ctx)
 		     ctx->args[1]);
 }
 
-SEC("tracepoint/syscalls/sys_exit_creat")
-int tracepoint__syscalls__sys_exit_creat(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_open(ctx->ret);
-}
+RT_SYSCALL_EXIT(creat, exit_open)
 
 SEC("tracepoint/syscalls/sys_enter_openat")
 int tracepoint__syscalls__sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
@@ -466,11 +458,7 @@ int tracepoint__syscalls__sys_enter_openat(struct trace_event_raw_sys_enter *ctx
 		     ctx->args[3]);
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat")
-int tracepoint__syscalls__sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_open(ctx->ret);
-}
+RT_SYSCALL_EXIT(openat, exit_open)
 
 SEC("tracepoint/syscalls/sys_enter_openat2")
 int tracepoint__syscalls__sys_enter_openat2(struct trace_event_raw_sys_enter *ctx)
@@ -483,11 +471,7 @@ int tracepoint__syscalls__sys_enter_openat2(struct trace_event_raw_sys_enter *ct
 		     how.mode);
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat2")
-int tracepoint__syscalls__sys_exit_openat2(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_open(ctx->ret);
-}
+RT_SYSCALL_EXIT(openat2, exit_open)
 
 SEC("tracepoint/syscalls/sys_enter_sync")
 int tracepoint__syscalls__sys_enter_sync(struct trace_event_raw_sys_enter *ctx)
@@ -495,11 +479,7 @@ int tracepoint__syscalls__sys_enter_sync(struct trace_event_raw_sys_enter *ctx)
 	return enter(CALL_SYNC, -1, 0, 0, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_sync")
-int tracepoint__syscalls__sys_exit_sync(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_sync(ctx->ret);
-}
+RT_SYSCALL_EXIT(sync, exit_sync)
 
 SEC("tracepoint/syscalls/sys_enter_syncfs")
 int tracepoint__syscalls__sys_enter_syncfs(struct trace_event_raw_sys_enter *ctx)
@@ -507,11 +487,7 @@ int tracepoint__syscalls__sys_enter_syncfs(struct trace_event_raw_sys_enter *ctx
 	return enter(CALL_SYNCFS, ctx->args[0], 0, 0, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_syncfs")
-int tracepoint__syscalls__sys_exit_syncfs(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_sync(ctx->ret);
-}
+RT_SYSCALL_EXIT(syncfs, exit_sync)
 
 SEC("tracepoint/syscalls/sys_enter_fsync")
 int tracepoint__syscalls__sys_enter_fsync(struct trace_event_raw_sys_enter *ctx)
@@ -519,11 +495,7 @@ int tracepoint__syscalls__sys_enter_fsync(struct trace_event_raw_sys_enter *ctx)
 	return enter(CALL_FSYNC, ctx->args[0], 0, 0, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_fsync")
-int tracepoint__syscalls__sys_exit_fsync(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_sync(ctx->ret);
-}
+RT_SYSCALL_EXIT(fsync, exit_sync)
 
 SEC("tracepoint/syscalls/sys_enter_fdatasync")
 int tracepoint__syscalls__sys_enter_fdatasync(struct trace_event_raw_sys_enter *ctx)
@@ -531,11 +503,7 @@ int tracepoint__syscalls__sys_enter_fdatasync(struct trace_event_raw_sys_enter *
 	return enter(CALL_FDATASYNC, ctx->args[0], 0, 0, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_fdatasync")
-int tracepoint__syscalls__sys_exit_fdatasync(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_sync(ctx->ret);
-}
+RT_SYSCALL_EXIT(fdatasync, exit_sync)
 
 SEC("tracepoint/syscalls/sys_enter_sync_file_range")
 int tracepoint__syscalls__sys_enter_sync_file_range(struct trace_event_raw_sys_enter *ctx)
@@ -543,11 +511,7 @@ int tracepoint__syscalls__sys_enter_sync_file_range(struct trace_event_raw_sys_e
 	return enter(CALL_SYNC_FILE_RANGE, ctx->args[0], 0, 0, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_sync_file_range")
-int tracepoint__syscalls__sys_exit_sync_file_range(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_sync(ctx->ret);
-}
+RT_SYSCALL_EXIT(sync_file_range, exit_sync)
 
 SEC("tracepoint/syscalls/sys_enter_msync")
 int tracepoint__syscalls__sys_enter_msync(struct trace_event_raw_sys_enter *ctx)
@@ -556,11 +520,7 @@ int tracepoint__syscalls__sys_enter_msync(struct trace_event_raw_sys_enter *ctx)
 	return enter(CALL_MSYNC, -1, 0, 0, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_msync")
-int tracepoint__syscalls__sys_exit_msync(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_sync(ctx->ret);
-}
+RT_SYSCALL_EXIT(msync, exit_sync)
 
 /* The stat family with a path and a paired exit on this kernel's syscall
  * table (stat and lstat have no exit tracepoint here; glibc's stat() is
@@ -571,11 +531,7 @@ int tracepoint__syscalls__sys_enter_statfs(struct trace_event_raw_sys_enter *ctx
 	return enter(CALL_STATFS, RT_AT_FDCWD, (const void *)ctx->args[0], 0, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_statfs")
-int tracepoint__syscalls__sys_exit_statfs(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_stat(ctx->ret);
-}
+RT_SYSCALL_EXIT(statfs, exit_stat)
 
 SEC("tracepoint/syscalls/sys_enter_newfstatat")
 int tracepoint__syscalls__sys_enter_newfstatat(struct trace_event_raw_sys_enter *ctx)
@@ -584,11 +540,7 @@ int tracepoint__syscalls__sys_enter_newfstatat(struct trace_event_raw_sys_enter 
 	return enter(CALL_NEWFSTATAT, ctx->args[0], (const void *)ctx->args[1], ctx->args[3], 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_newfstatat")
-int tracepoint__syscalls__sys_exit_newfstatat(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_stat(ctx->ret);
-}
+RT_SYSCALL_EXIT(newfstatat, exit_stat)
 
 SEC("tracepoint/syscalls/sys_enter_statx")
 int tracepoint__syscalls__sys_enter_statx(struct trace_event_raw_sys_enter *ctx)
@@ -597,11 +549,7 @@ int tracepoint__syscalls__sys_enter_statx(struct trace_event_raw_sys_enter *ctx)
 	return enter(CALL_STATX, ctx->args[0], (const void *)ctx->args[1], ctx->args[2], 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_statx")
-int tracepoint__syscalls__sys_exit_statx(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_stat(ctx->ret);
-}
+RT_SYSCALL_EXIT(statx, exit_stat)
 
 /* unlink(path), unlinkat(dfd, path, flags), rmdir(path) */
 SEC("tracepoint/syscalls/sys_enter_unlink")
@@ -610,11 +558,7 @@ int tracepoint__syscalls__sys_enter_unlink(struct trace_event_raw_sys_enter *ctx
 	return enter(CALL_UNLINK, RT_AT_FDCWD, (const void *)ctx->args[0], 0, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_unlink")
-int tracepoint__syscalls__sys_exit_unlink(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_unlink(ctx->ret);
-}
+RT_SYSCALL_EXIT(unlink, exit_unlink)
 
 SEC("tracepoint/syscalls/sys_enter_unlinkat")
 int tracepoint__syscalls__sys_enter_unlinkat(struct trace_event_raw_sys_enter *ctx)
@@ -622,11 +566,7 @@ int tracepoint__syscalls__sys_enter_unlinkat(struct trace_event_raw_sys_enter *c
 	return enter(CALL_UNLINKAT, ctx->args[0], (const void *)ctx->args[1], ctx->args[2], 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_unlinkat")
-int tracepoint__syscalls__sys_exit_unlinkat(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_unlink(ctx->ret);
-}
+RT_SYSCALL_EXIT(unlinkat, exit_unlink)
 
 SEC("tracepoint/syscalls/sys_enter_rmdir")
 int tracepoint__syscalls__sys_enter_rmdir(struct trace_event_raw_sys_enter *ctx)
@@ -635,11 +575,7 @@ int tracepoint__syscalls__sys_enter_rmdir(struct trace_event_raw_sys_enter *ctx)
 	return enter(CALL_RMDIR, RT_AT_FDCWD, (const void *)ctx->args[0], 0x200, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_rmdir")
-int tracepoint__syscalls__sys_exit_rmdir(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_unlink(ctx->ret);
-}
+RT_SYSCALL_EXIT(rmdir, exit_unlink)
 
 /* mount(source, target, type, flags, data) */
 SEC("tracepoint/syscalls/sys_enter_mount")
@@ -649,11 +585,7 @@ int tracepoint__syscalls__sys_enter_mount(struct trace_event_raw_sys_enter *ctx)
 			   (const void *)ctx->args[2], (const void *)ctx->args[4], ctx->args[3]);
 }
 
-SEC("tracepoint/syscalls/sys_exit_mount")
-int tracepoint__syscalls__sys_exit_mount(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_mount(ctx->ret);
-}
+RT_SYSCALL_EXIT(mount, exit_mount)
 
 /* umount(target, flags): umount2(2); the target is kept as the mount's. */
 SEC("tracepoint/syscalls/sys_enter_umount")
@@ -662,11 +594,7 @@ int tracepoint__syscalls__sys_enter_umount(struct trace_event_raw_sys_enter *ctx
 	return enter_mount(CALL_UMOUNT, 0, (const void *)ctx->args[0], 0, 0, ctx->args[1]);
 }
 
-SEC("tracepoint/syscalls/sys_exit_umount")
-int tracepoint__syscalls__sys_exit_umount(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_mount(ctx->ret);
-}
+RT_SYSCALL_EXIT(umount, exit_mount)
 
 /* fsopen(fs_name, flags): the new mount API's first step, the type. */
 SEC("tracepoint/syscalls/sys_enter_fsopen")
@@ -675,11 +603,7 @@ int tracepoint__syscalls__sys_enter_fsopen(struct trace_event_raw_sys_enter *ctx
 	return enter_mount(CALL_FSOPEN, 0, 0, (const void *)ctx->args[0], 0, ctx->args[1]);
 }
 
-SEC("tracepoint/syscalls/sys_exit_fsopen")
-int tracepoint__syscalls__sys_exit_fsopen(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_mount(ctx->ret);
-}
+RT_SYSCALL_EXIT(fsopen, exit_mount)
 
 /* fsmount(fs_fd, flags, attr_flags) */
 SEC("tracepoint/syscalls/sys_enter_fsmount")
@@ -688,11 +612,7 @@ int tracepoint__syscalls__sys_enter_fsmount(struct trace_event_raw_sys_enter *ct
 	return enter_mount(CALL_FSMOUNT, 0, 0, 0, 0, ctx->args[1]);
 }
 
-SEC("tracepoint/syscalls/sys_exit_fsmount")
-int tracepoint__syscalls__sys_exit_fsmount(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_mount(ctx->ret);
-}
+RT_SYSCALL_EXIT(fsmount, exit_mount)
 
 /* move_mount(from_dfd, from_path, to_dfd, to_path, flags): attaches a mount. */
 SEC("tracepoint/syscalls/sys_enter_move_mount")
@@ -702,8 +622,4 @@ int tracepoint__syscalls__sys_enter_move_mount(struct trace_event_raw_sys_enter 
 			   0, 0, ctx->args[4]);
 }
 
-SEC("tracepoint/syscalls/sys_exit_move_mount")
-int tracepoint__syscalls__sys_exit_move_mount(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_mount(ctx->ret);
-}
+RT_SYSCALL_EXIT(move_mount, exit_mount)

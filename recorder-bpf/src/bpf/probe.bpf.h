@@ -65,6 +65,16 @@
 	}                                                                      \
 	static __always_inline int ____rt_fn_##fn(void *ctx, ##args)
 
+/* A syscalls exit tracepoint program that hands the return value to a handler
+ * (the enter side keeps the call's arguments, e.g. in task storage):
+ * RT_SYSCALL_EXIT(openat, exit_open) is tracepoint__syscalls__sys_exit_openat. */
+#define RT_SYSCALL_EXIT(name, handler)                                         \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                             \
+	int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx) \
+	{                                                                      \
+		return handler(ctx->ret);                                      \
+	}
+
 /* Keeps a record struct and its kind enum in the object's BTF, where the recorder
  * finds their layout and values (nothing is mirrored by hand in Rust). */
 #define RT_RECORD(type) struct type _##type = {}

@@ -4,15 +4,9 @@
 
 use std::borrow::Cow;
 
-use crate::sources::{Attach::*, Loader, Probe, SourceDef};
+use crate::sources::{Loader, SourceDef};
+use crate::sources::tracepoint_probe;
 use crate::tables::{col, origin::*, t, ColType::*, Table, MONO};
-
-/// A probe on one classic syscall tracepoint.
-macro_rules! sys {
-    ($name:literal, $optional:expr) => {
-        Probe { name: $name, alternatives: &[Tracepoint($name)], optional: $optional }
-    };
-}
 
 pub static SOURCE: SourceDef = SourceDef {
     name: "fileio",
@@ -21,27 +15,27 @@ pub static SOURCE: SourceDef = SourceDef {
     default: false,
     object: Some("fileio"),
     probes: &[
-        sys!("syscalls:sys_enter_read", false),
-        sys!("syscalls:sys_exit_read", false),
-        sys!("syscalls:sys_enter_write", false),
-        sys!("syscalls:sys_exit_write", false),
-        sys!("syscalls:sys_enter_pread64", false),
-        sys!("syscalls:sys_exit_pread64", false),
-        sys!("syscalls:sys_enter_pwrite64", false),
-        sys!("syscalls:sys_exit_pwrite64", false),
-        sys!("syscalls:sys_enter_readv", false),
-        sys!("syscalls:sys_exit_readv", false),
-        sys!("syscalls:sys_enter_writev", false),
-        sys!("syscalls:sys_exit_writev", false),
-        sys!("syscalls:sys_enter_preadv", true),
-        sys!("syscalls:sys_exit_preadv", true),
-        sys!("syscalls:sys_enter_pwritev", true),
-        sys!("syscalls:sys_exit_pwritev", true),
+        tracepoint_probe!("syscalls:sys_enter_read", false),
+        tracepoint_probe!("syscalls:sys_exit_read", false),
+        tracepoint_probe!("syscalls:sys_enter_write", false),
+        tracepoint_probe!("syscalls:sys_exit_write", false),
+        tracepoint_probe!("syscalls:sys_enter_pread64", false),
+        tracepoint_probe!("syscalls:sys_exit_pread64", false),
+        tracepoint_probe!("syscalls:sys_enter_pwrite64", false),
+        tracepoint_probe!("syscalls:sys_exit_pwrite64", false),
+        tracepoint_probe!("syscalls:sys_enter_readv", false),
+        tracepoint_probe!("syscalls:sys_exit_readv", false),
+        tracepoint_probe!("syscalls:sys_enter_writev", false),
+        tracepoint_probe!("syscalls:sys_exit_writev", false),
+        tracepoint_probe!("syscalls:sys_enter_preadv", true),
+        tracepoint_probe!("syscalls:sys_exit_preadv", true),
+        tracepoint_probe!("syscalls:sys_enter_pwritev", true),
+        tracepoint_probe!("syscalls:sys_exit_pwritev", true),
         // preadv2 and pwritev2: Linux 4.6+.
-        sys!("syscalls:sys_enter_preadv2", true),
-        sys!("syscalls:sys_exit_preadv2", true),
-        sys!("syscalls:sys_enter_pwritev2", true),
-        sys!("syscalls:sys_exit_pwritev2", true),
+        tracepoint_probe!("syscalls:sys_enter_preadv2", true),
+        tracepoint_probe!("syscalls:sys_exit_preadv2", true),
+        tracepoint_probe!("syscalls:sys_enter_pwritev2", true),
+        tracepoint_probe!("syscalls:sys_exit_pwritev2", true),
     ],
     needs: "syscalls tracepoints (CONFIG_FTRACE_SYSCALLS), task storage (5.11+), BTF for the fd table and struct file",
     loader: Loader::Generic,

@@ -5,16 +5,9 @@
 
 use std::borrow::Cow;
 
-use crate::sources::{Attach::*, Loader, Probe, SourceDef};
+use crate::sources::{Loader, SourceDef};
+use crate::sources::tracepoint_probe;
 use crate::tables::{col, origin::*, t, ColType::*, Table, MONO};
-
-/// A probe on one classic syscall tracepoint (syscalls have no BTF-typed
-/// tracepoints of their own).
-macro_rules! sys {
-    ($name:literal, $optional:expr) => {
-        Probe { name: $name, alternatives: &[Tracepoint($name)], optional: $optional }
-    };
-}
 
 pub static SOURCE: SourceDef = SourceDef {
     name: "files",
@@ -24,52 +17,52 @@ pub static SOURCE: SourceDef = SourceDef {
     object: Some("files"),
     probes: &[
         // open(2) and creat(2) exist on x86_64, not on arm64: optional.
-        sys!("syscalls:sys_enter_open", true),
-        sys!("syscalls:sys_exit_open", true),
-        sys!("syscalls:sys_enter_creat", true),
-        sys!("syscalls:sys_exit_creat", true),
-        sys!("syscalls:sys_enter_openat", false),
-        sys!("syscalls:sys_exit_openat", false),
+        tracepoint_probe!("syscalls:sys_enter_open", true),
+        tracepoint_probe!("syscalls:sys_exit_open", true),
+        tracepoint_probe!("syscalls:sys_enter_creat", true),
+        tracepoint_probe!("syscalls:sys_exit_creat", true),
+        tracepoint_probe!("syscalls:sys_enter_openat", false),
+        tracepoint_probe!("syscalls:sys_exit_openat", false),
         // openat2(2): Linux 5.6+.
-        sys!("syscalls:sys_enter_openat2", true),
-        sys!("syscalls:sys_exit_openat2", true),
-        sys!("syscalls:sys_enter_sync", false),
-        sys!("syscalls:sys_exit_sync", false),
-        sys!("syscalls:sys_enter_syncfs", false),
-        sys!("syscalls:sys_exit_syncfs", false),
-        sys!("syscalls:sys_enter_fsync", false),
-        sys!("syscalls:sys_exit_fsync", false),
-        sys!("syscalls:sys_enter_fdatasync", false),
-        sys!("syscalls:sys_exit_fdatasync", false),
-        sys!("syscalls:sys_enter_sync_file_range", true),
-        sys!("syscalls:sys_exit_sync_file_range", true),
-        sys!("syscalls:sys_enter_msync", false),
-        sys!("syscalls:sys_exit_msync", false),
-        sys!("syscalls:sys_enter_statfs", false),
-        sys!("syscalls:sys_exit_statfs", false),
+        tracepoint_probe!("syscalls:sys_enter_openat2", true),
+        tracepoint_probe!("syscalls:sys_exit_openat2", true),
+        tracepoint_probe!("syscalls:sys_enter_sync", false),
+        tracepoint_probe!("syscalls:sys_exit_sync", false),
+        tracepoint_probe!("syscalls:sys_enter_syncfs", false),
+        tracepoint_probe!("syscalls:sys_exit_syncfs", false),
+        tracepoint_probe!("syscalls:sys_enter_fsync", false),
+        tracepoint_probe!("syscalls:sys_exit_fsync", false),
+        tracepoint_probe!("syscalls:sys_enter_fdatasync", false),
+        tracepoint_probe!("syscalls:sys_exit_fdatasync", false),
+        tracepoint_probe!("syscalls:sys_enter_sync_file_range", true),
+        tracepoint_probe!("syscalls:sys_exit_sync_file_range", true),
+        tracepoint_probe!("syscalls:sys_enter_msync", false),
+        tracepoint_probe!("syscalls:sys_exit_msync", false),
+        tracepoint_probe!("syscalls:sys_enter_statfs", false),
+        tracepoint_probe!("syscalls:sys_exit_statfs", false),
         // newfstatat: 64-bit architectures; statx: Linux 4.11+.
-        sys!("syscalls:sys_enter_newfstatat", true),
-        sys!("syscalls:sys_exit_newfstatat", true),
-        sys!("syscalls:sys_enter_statx", true),
-        sys!("syscalls:sys_exit_statx", true),
+        tracepoint_probe!("syscalls:sys_enter_newfstatat", true),
+        tracepoint_probe!("syscalls:sys_exit_newfstatat", true),
+        tracepoint_probe!("syscalls:sys_enter_statx", true),
+        tracepoint_probe!("syscalls:sys_exit_statx", true),
         // unlink and rmdir: x86_64 has them, arm64 only unlinkat.
-        sys!("syscalls:sys_enter_unlink", true),
-        sys!("syscalls:sys_exit_unlink", true),
-        sys!("syscalls:sys_enter_unlinkat", false),
-        sys!("syscalls:sys_exit_unlinkat", false),
-        sys!("syscalls:sys_enter_rmdir", true),
-        sys!("syscalls:sys_exit_rmdir", true),
-        sys!("syscalls:sys_enter_mount", false),
-        sys!("syscalls:sys_exit_mount", false),
-        sys!("syscalls:sys_enter_umount", false),
-        sys!("syscalls:sys_exit_umount", false),
+        tracepoint_probe!("syscalls:sys_enter_unlink", true),
+        tracepoint_probe!("syscalls:sys_exit_unlink", true),
+        tracepoint_probe!("syscalls:sys_enter_unlinkat", false),
+        tracepoint_probe!("syscalls:sys_exit_unlinkat", false),
+        tracepoint_probe!("syscalls:sys_enter_rmdir", true),
+        tracepoint_probe!("syscalls:sys_exit_rmdir", true),
+        tracepoint_probe!("syscalls:sys_enter_mount", false),
+        tracepoint_probe!("syscalls:sys_exit_mount", false),
+        tracepoint_probe!("syscalls:sys_enter_umount", false),
+        tracepoint_probe!("syscalls:sys_exit_umount", false),
         // The new mount API: Linux 5.2+.
-        sys!("syscalls:sys_enter_fsopen", true),
-        sys!("syscalls:sys_exit_fsopen", true),
-        sys!("syscalls:sys_enter_fsmount", true),
-        sys!("syscalls:sys_exit_fsmount", true),
-        sys!("syscalls:sys_enter_move_mount", true),
-        sys!("syscalls:sys_exit_move_mount", true),
+        tracepoint_probe!("syscalls:sys_enter_fsopen", true),
+        tracepoint_probe!("syscalls:sys_exit_fsopen", true),
+        tracepoint_probe!("syscalls:sys_enter_fsmount", true),
+        tracepoint_probe!("syscalls:sys_exit_fsmount", true),
+        tracepoint_probe!("syscalls:sys_enter_move_mount", true),
+        tracepoint_probe!("syscalls:sys_exit_move_mount", true),
     ],
     needs: "syscalls tracepoints (CONFIG_FTRACE_SYSCALLS), task storage (5.11+)",
     loader: Loader::Generic,

@@ -3,15 +3,9 @@
 
 use std::borrow::Cow;
 
-use crate::sources::{Attach::*, Loader, Probe, SourceDef};
+use crate::sources::{Loader, SourceDef};
+use crate::sources::tracepoint_probe;
 use crate::tables::{col, origin::*, t, ColType::*, Table, MONO};
-
-/// A probe on one classic tracepoint.
-macro_rules! tp {
-    ($name:literal, $optional:expr) => {
-        Probe { name: $name, alternatives: &[Tracepoint($name)], optional: $optional }
-    };
-}
 
 pub static SOURCE: SourceDef = SourceDef {
     name: "pagecache",
@@ -20,20 +14,20 @@ pub static SOURCE: SourceDef = SourceDef {
     default: false,
     object: Some("pagecache"),
     probes: &[
-        tp!("filemap:mm_filemap_add_to_page_cache", false),
-        tp!("filemap:mm_filemap_delete_from_page_cache", false),
+        tracepoint_probe!("filemap:mm_filemap_add_to_page_cache", false),
+        tracepoint_probe!("filemap:mm_filemap_delete_from_page_cache", false),
         // mm_filemap_get_pages: Linux 6.5+.
-        tp!("filemap:mm_filemap_get_pages", true),
+        tracepoint_probe!("filemap:mm_filemap_get_pages", true),
         // mm_filemap_fault and mm_filemap_map_pages: Linux 6.10+.
-        tp!("filemap:mm_filemap_fault", true),
-        tp!("filemap:mm_filemap_map_pages", true),
+        tracepoint_probe!("filemap:mm_filemap_fault", true),
+        tracepoint_probe!("filemap:mm_filemap_map_pages", true),
         // writeback_dirty_folio: Linux 5.18+ (writeback_dirty_page before).
-        tp!("writeback:writeback_dirty_folio", true),
+        tracepoint_probe!("writeback:writeback_dirty_folio", true),
         // The readahead tracepoints: Linux 6.10+.
-        tp!("readahead:page_cache_sync_ra", true),
-        tp!("readahead:page_cache_async_ra", true),
-        tp!("writeback:writeback_start", false),
-        tp!("writeback:writeback_written", false),
+        tracepoint_probe!("readahead:page_cache_sync_ra", true),
+        tracepoint_probe!("readahead:page_cache_async_ra", true),
+        tracepoint_probe!("writeback:writeback_start", false),
+        tracepoint_probe!("writeback:writeback_written", false),
     ],
     needs: "filemap, writeback and readahead tracepoints",
     loader: Loader::Generic,

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::sources::{Attach::*, Loader, Probe, SourceDef};
+use crate::sources::tracepoint_probe;
 use crate::tables::{origin::*, t, ColType::*, Table, col};
 
 pub static SOURCE: SourceDef = SourceDef {
@@ -12,10 +13,10 @@ pub static SOURCE: SourceDef = SourceDef {
     default: true,
     object: Some("proc"),
     probes: &[
-        Probe { name: "syscalls:sys_enter_execve", alternatives: &[Tracepoint("syscalls:sys_enter_execve")], optional: false },
-        Probe { name: "syscalls:sys_exit_execve", alternatives: &[Tracepoint("syscalls:sys_exit_execve")], optional: false },
-        Probe { name: "syscalls:sys_enter_execveat", alternatives: &[Tracepoint("syscalls:sys_enter_execveat")], optional: false },
-        Probe { name: "syscalls:sys_exit_execveat", alternatives: &[Tracepoint("syscalls:sys_exit_execveat")], optional: false },
+        tracepoint_probe!("syscalls:sys_enter_execve", false),
+        tracepoint_probe!("syscalls:sys_exit_execve", false),
+        tracepoint_probe!("syscalls:sys_enter_execveat", false),
+        tracepoint_probe!("syscalls:sys_exit_execveat", false),
         Probe { name: "sched:sched_process_fork", alternatives: &[TpBtf("sched_process_fork"), RawTp("sched_process_fork")], optional: false },
         Probe { name: "sched:sched_process_exit", alternatives: &[TpBtf("sched_process_exit"), RawTp("sched_process_exit")], optional: false },
         Probe { name: "/proc snapshot", alternatives: &[Userspace("/proc")], optional: false },
