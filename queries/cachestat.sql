@@ -28,6 +28,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Page-cache hits, misses, dirtied pages and hit ratio per interval
+-- @note    counted from the page-cache tracepoints (the live tool's kprobes on mark_page_accessed and add_to_page_cache_lru are not used): see --help for how hits and misses are derived
 -- @after   vfsstat
 -- @tables  page_cache
 -- @interval

@@ -22,6 +22,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Files created and deleted during the recording, with their age
+-- @note    pairs the open that created a file with the unlink of the same path (the live tool traces vfs_create and vfs_unlink): files made by mkdir, mknod or link are not seen
 -- @after   mountsnoop
 -- @tables  file_open, file_unlink
 -- @option  -p --pid PID | int $pid = -1 | Only files deleted by this process.

@@ -24,6 +24,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Reads and writes slower than MIN_MS (default 10): caller, bytes, latency, file
+-- @note    read from the read/write system calls (the live tool traces __vfs_read and __vfs_write): in-kernel callers are not seen
 -- @after   filetop
 -- @tables  file_io
 -- @option  MIN_MS | uint $min_ms = 10 | Only calls at least this many milliseconds long (0: every call).

@@ -26,6 +26,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Top files by reads and writes, per thread: calls, Kbytes, file type and name
+-- @note    read from the read/write system calls (the live tool traces vfs_read and vfs_write): in-kernel readers and writers are not seen
 -- @after   syncsnoop
 -- @tables  file_io
 -- @interval

@@ -19,6 +19,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Reads and writes by file type (regular, socket, fifo, char...), direction and process
+-- @note    read from the read/write system calls (the book's tool traces vfs_read and vfs_write): in-kernel callers are not seen
 -- @after   fileslower
 -- @tables  file_io
 -- @interval

@@ -24,6 +24,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Latency histograms of reads, writes, opens and fsyncs per file-system type
+-- @note    timed at the system calls (the live tool times each file system's file_operations, through kprobes or fentry): in-kernel callers are not seen
 -- @after   filelife
 -- @tables  file_io, file_open, file_sync
 -- @interval

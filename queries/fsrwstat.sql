@@ -18,6 +18,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Reads and writes by file-system type (ext4, xfs, tmpfs, sockfs...) and direction
+-- @note    read from the read/write system calls (the book's tool traces vfs_read and vfs_write): in-kernel callers are not seen
 -- @after   filetype
 -- @tables  file_io
 -- @interval

@@ -26,6 +26,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Reads, writes, opens and fsyncs slower than 10 ms (-m), per file-system type
+-- @note    timed at the system calls (the live tool times each file system's file_operations, through kprobes or fentry): in-kernel callers are not seen
 -- @after   fsdist
 -- @tables  file_io, file_open, file_sync
 -- @option  -t --type FSTYPE | string $fstype = '' | Only this file-system type (ext4, xfs, btrfs, nfs, tmpfs, ...).

@@ -23,6 +23,7 @@
 --   fd           the new file descriptor, -1 on failure
 --   err          the errno of a failed open (2 ENOENT, 13 EACCES, ...), 0 on success
 --   flags        open flags (O_WRONLY 1, O_RDWR 2, O_CREAT 0o100, ...)
+--   flags_octal  the same in octal (the FLAGS column of -e)
 --   path         the path argument
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
@@ -36,9 +37,11 @@
 -- @option  -t --tid TID | int $tid = -1 | Only this thread.
 -- @option  -u --uid UID | int $uid = -1 | Only this user id.
 -- @option  -n --name NAME | string $name = '' | Only commands whose name contains NAME.
+-- @option  -e --extended-fields | flag | Include the FLAGS column: the open flags in octal, as libbpf-tools prints them.
 -- @example | Every open
 -- @example -x -T | Failed opens, with seconds since the start
 -- @example -n cat -U | Opens by commands whose name contains cat, with user ids
+-- @example -e | Every open, with its flags in octal
 -- @layout  events
 -- @column  TIME(s) | time_s | <8 | fixed 3 | if --timestamp
 -- @column  UID | uid | <7 | | if --print-uid
@@ -46,6 +49,7 @@
 -- @column  COMM | comm | <16
 -- @column  FD | fd | >3
 -- @column  ERR | err | >3
+-- @column  FLAGS | flags_octal | >8 | | if --extended-fields
 -- @column  PATH | path |
 SELECT
     ts_ns,
@@ -56,6 +60,7 @@ SELECT
     CASE WHEN ret >= 0 THEN ret ELSE -1 END AS fd,
     CASE WHEN ret < 0 THEN -ret ELSE 0 END AS err,
     flags,
+    octal(flags) AS flags_octal,
     path
 FROM file_open
 WHERE ts_ns >= $start_ns AND ts_ns < $end_ns

@@ -24,6 +24,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Readaheads per file and process: sync, async, pages read ahead vs pages read
+-- @note    pages read ahead are set beside pages read, from tracepoints (the book's tool counts unused readahead pages through kprobes)
 -- @after   writeback
 -- @tables  page_cache
 -- @interval

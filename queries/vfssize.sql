@@ -18,6 +18,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Histograms of read and write sizes (bytes moved) by process and direction
+-- @note    read from the read/write system calls (the book's tool traces vfs_read and vfs_write): in-kernel callers are not seen
 -- @after   scread
 -- @tables  file_io
 -- @interval

@@ -18,6 +18,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Reads, writes, fsyncs, opens and creates per second
+-- @note    counts the system calls that lead to vfs_read, vfs_write, vfs_fsync, vfs_open and vfs_create (the live tool's kprobes): in-kernel callers are not seen
 -- @after   vfssize
 -- @tables  file_io, file_open, file_sync
 -- @interval

@@ -18,6 +18,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Writes to regular files by process: non-synchronous and O_SYNC/O_DSYNC
+-- @note    read from the write system calls (the book's tool traces vfs_write): in-kernel writers are not seen
 -- @after   fsrwstat
 -- @tables  file_io
 -- @interval

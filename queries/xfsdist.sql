@@ -19,6 +19,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Latency histograms of xfs reads, writes, opens and fsyncs
+-- @note    timed at the system calls (the live tool times xfs's file_operations, through kprobes or fentry): in-kernel callers are not seen
 -- @after   ext4dist
 -- @tables  file_io, file_open, file_sync
 -- @interval

@@ -21,6 +21,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   xfs reads, writes, opens and fsyncs slower than MIN_MS (default 10)
+-- @note    timed at the system calls (the live tool times xfs's file_operations, through kprobes or fentry): in-kernel callers are not seen
 -- @after   xfsdist
 -- @tables  file_io, file_open, file_sync
 -- @option  MIN_MS | uint $min_ms = 10 | Only operations at least this many ms long (0: every one).

@@ -231,6 +231,21 @@ impl Capture {
         }
     }
 
+    /// Why a probe recorded nothing in this capture: its source attached, but the
+    /// kernel offered no way to attach this probe. None when it attached (or its
+    /// source did not run, which [`Self::source_problem`] reports).
+    pub fn probe_problem(&self, probe: &str) -> Option<String> {
+        let attached = self.manifest.sources.iter().find_map(|s| match &s.status {
+            SourceState::Attached { probes } => probes.iter().find(|p| p.probe == probe),
+            SourceState::Unavailable { .. } => None,
+        })?;
+        let reason = attached.attach.strip_prefix("unavailable")?;
+        let reason = reason.trim_start_matches([':', ' ']);
+        Some(format!(
+            "this capture's kernel offered no probe for {probe} ({reason})"
+        ))
+    }
+
     /// Events the kernel side of a source dropped (ring buffer full).
     pub fn lost_events(&self, source: &str) -> u64 {
         self.manifest.source(source).map_or(0, |s| s.lost_events)

@@ -6,6 +6,8 @@
 //! - `errno_name(e)`: "EIO" for -5 or 5.
 //! - `signal_name(sig)`: "SIGKILL" for 9.
 //! - `mount_flags(flags)`: mount(2) flags by name, "MS_NOSUID | MS_NODEV".
+//! - `octal(v)`: an integer in octal, zero-padded to 8 digits ("00100002"), as
+//!   opensnoop -e prints open flags.
 //! - `join_args(args)`: an argv list joined by spaces, as execsnoop prints it.
 //! - `syscall_name(nr, arch)`: "openat" for 257 on "x86_64" (`syscall_<nr>` when
 //!   unknown); tools bind `arch` from the capture's manifest (`host.arch`).
@@ -33,6 +35,7 @@ pub fn register(ctx: &SessionContext) {
         Unary::new("signal_name", DataType::Utf8, signal_name_array),
         Unary::new("join_args", DataType::Utf8, join_args_array),
         Unary::new("mount_flags", DataType::Utf8, mount_flags_array),
+        Unary::new("octal", DataType::Utf8, octal_array),
     ] {
         ctx.register_udf(ScalarUDF::from(udf));
     }
@@ -237,6 +240,10 @@ fn signal_name_array(a: &ArrayRef) -> Result<ArrayRef> {
 
 fn mount_flags_array(a: &ArrayRef) -> Result<ArrayRef> {
     name_ints(a, "mount_flags", |v| mount_flags(v as u64))
+}
+
+fn octal_array(a: &ArrayRef) -> Result<ArrayRef> {
+    name_ints(a, "octal", |v| format!("{v:08o}"))
 }
 
 fn join_args_array(a: &ArrayRef) -> Result<ArrayRef> {

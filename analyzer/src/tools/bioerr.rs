@@ -15,6 +15,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/bioerr.sql"),
     tables: &["block_io"],
     native: None,
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

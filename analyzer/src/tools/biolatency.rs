@@ -17,6 +17,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/biolatency.sql"),
     tables: &["block_io"],
     native: Some(crate::native::block::biolatency),
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

@@ -14,6 +14,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/biosnoop.sql"),
     tables: &["block_io"],
     native: None,
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

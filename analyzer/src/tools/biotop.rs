@@ -15,6 +15,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/biotop.sql"),
     tables: &["block_io"],
     native: Some(crate::native::block::biotop),
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

@@ -16,6 +16,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/bitesize.sql"),
     tables: &["block_io"],
     native: Some(crate::native::block::bitesize),
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

@@ -16,6 +16,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/cpudist.sql"),
     tables: &["sched_switch"],
     native: Some(crate::native::sched::cpudist),
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

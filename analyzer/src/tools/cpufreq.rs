@@ -18,6 +18,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/cpufreq.sql"),
     tables: &["cpu_frequency"],
     native: None,
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

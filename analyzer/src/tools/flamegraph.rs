@@ -24,6 +24,8 @@ pub static DEF: ToolDef = ToolDef {
         "user_mappings",
     ],
     native: None,
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

@@ -22,6 +22,8 @@
 //! @column  HEADER | SOURCE [| WIDTH [| FORMAT [| if --FLAG]]]
 //! @layout  log2 UNIT [| UNIT if --FLAG]...   log2 histograms, per interval and section
 //! @section TEXT [| if --FLAG]         a section header part, `{column}` for a value
+//! @note    TEXT                      printed once with the output (how the probe differs from the live tool's)
+//! @probe   PROBE                     a probe without which the tool has nothing to say
 //! ```
 //!
 //! Options come before the layout lines that name them.
@@ -53,6 +55,12 @@
 //!   (`usecs`, or `msecs if --milliseconds`). Each row's section header is its shown
 //!   `@section` texts joined by a tab, `{column}` replaced by the row's value; rows
 //!   with the same header form one histogram. No section shown: one histogram.
+//! - `@note`: one line, printed after the text output (on stderr with --json/--csv)
+//!   as `note: TEXT`, every time the tool runs: where the tool had to read another
+//!   probe than the live tool, what that changes.
+//! - `@probe`: a probe as its source declares it (`lookup_fast`). When the capture's
+//!   manifest says the kernel offered no way to attach it, the tool does not run and
+//!   says so, instead of printing nothing.
 //! - `table`: the @column lines of `events`, printed as one table per interval (with
 //!   `--interval`, each under its end time, as top-style tools print), from rows
 //!   carrying `interval_index`.
@@ -93,6 +101,8 @@ pub struct Decl {
     pub options: Vec<OptDecl>,
     pub examples: Vec<super::Example>,
     pub layout: Layout,
+    pub notes: Vec<&'static str>,
+    pub probes: Vec<&'static str>,
 }
 
 /// One command-line option of a declared tool.
@@ -198,6 +208,8 @@ pub fn parse(name: &'static str, sql: &'static str) -> Result<Option<Decl>, Head
     let mut options: Vec<OptDecl> = Vec::new();
     let mut examples = Vec::new();
     let mut layout: Option<Layout> = None;
+    let mut notes = Vec::new();
+    let mut probes = Vec::new();
     let mut last_line = 1;
     for (line, key, rest) in directives(sql) {
         last_line = line;
@@ -277,9 +289,21 @@ pub fn parse(name: &'static str, sql: &'static str) -> Result<Option<Decl>, Head
                 let label = SectionLabel::parse(f[0], when).map_err(|m| e(format!("@section: {m}")))?;
                 hist.sections.push(label);
             }
+            "note" => {
+                if rest.is_empty() {
+                    return Err(e("@note needs the text to print".into()));
+                }
+                notes.push(rest);
+            }
+            "probe" => {
+                if !probe_declared(rest) {
+                    return Err(e(format!("@probe: no source declares a probe {rest:?}")));
+                }
+                probes.push(rest);
+            }
             other => {
                 return Err(e(format!(
-                    "unknown directive @{other} (known: about, after, tables, interval, option, example, layout, column, section)"
+                    "unknown directive @{other} (known: about, after, tables, interval, option, example, layout, column, section, note, probe)"
                 )))
             }
         }
@@ -305,7 +329,16 @@ pub fn parse(name: &'static str, sql: &'static str) -> Result<Option<Decl>, Head
         options,
         examples,
         layout,
+        notes,
+        probes,
     }))
+}
+
+/// Whether some source of the catalog declares a probe of this name.
+fn probe_declared(name: &str) -> bool {
+    retrace_schema::sources::sources()
+        .iter()
+        .any(|s| s.probes.iter().any(|p| p.name == name))
 }
 
 fn is_ident(s: &str) -> bool {

@@ -18,6 +18,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/llcstat.sql"),
     tables: &["pmc"],
     native: None,
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

@@ -118,6 +118,11 @@ pub struct ToolDef {
     pub native: Option<crate::native::NativeFn>,
     /// Command lines for `--help`, run by the tests over a fixture.
     pub examples: &'static [Example],
+    /// Printed once with every output: where the tool reads another probe than the
+    /// live tool, and what that changes (`@note`).
+    pub notes: &'static [&'static str],
+    /// Probes without which the tool has nothing to say (`@probe`).
+    pub probes: &'static [&'static str],
 }
 
 impl ToolDef {
@@ -180,11 +185,13 @@ impl ToolDef {
         sources
     }
 
-    /// Why this tool cannot answer from a capture, or None when it can.
+    /// Why this tool cannot answer from a capture, or None when it can: a source
+    /// that was not recorded, or a probe the recording kernel did not offer.
     pub fn missing_source(&self, capture: &Capture) -> Option<String> {
         self.sources()
             .into_iter()
             .find_map(|s| capture.source_problem(s))
+            .or_else(|| self.probes.iter().find_map(|p| capture.probe_problem(p)))
     }
 }
 
@@ -356,11 +363,17 @@ pub async fn run(
             for w in &warnings {
                 writeln!(out, "{w}")?;
             }
+            for n in def.notes {
+                writeln!(out, "note: {n}")?;
+            }
         }
         Format::Json | Format::Csv => {
             output::write_rows(&result, format, out)?;
             for w in &warnings {
                 writeln!(err, "retrace: {w}")?;
+            }
+            for n in def.notes {
+                writeln!(err, "retrace: note: {n}")?;
             }
         }
     }

@@ -286,6 +286,8 @@ fn declared_entry(decl: Decl) -> Entry {
         tables: Box::leak(decl.tables.clone().into_boxed_slice()),
         native: None,
         examples: Box::leak(decl.examples.clone().into_boxed_slice()),
+        notes: Box::leak(decl.notes.clone().into_boxed_slice()),
+        probes: Box::leak(decl.probes.clone().into_boxed_slice()),
     }));
     Entry {
         def,

@@ -17,6 +17,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/runqlat.sql"),
     tables: &["sched_switch", "sched_wakeup"],
     native: Some(crate::native::sched::runqlat),
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

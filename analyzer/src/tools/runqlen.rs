@@ -19,6 +19,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/runqlen.sql"),
     tables: &["profile"],
     native: None,
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

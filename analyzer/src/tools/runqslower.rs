@@ -15,6 +15,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/runqslower.sql"),
     tables: &["sched_switch", "sched_wakeup"],
     native: Some(crate::native::sched::runqslower),
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

@@ -16,6 +16,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/seeksize.sql"),
     tables: &["block_io"],
     native: None,
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

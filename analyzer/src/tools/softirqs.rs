@@ -15,6 +15,8 @@ pub static DEF: ToolDef = ToolDef {
     sql: include_str!("../../../queries/softirqs.sql"),
     tables: &["softirq"],
     native: None,
+    notes: &[],
+    probes: &[],
     examples: &[
         Example {
             args: "",

@@ -160,9 +160,18 @@ pub fn start(def: &'static SourceDef, opts: &Options, caps: &dyn KernelCaps) -> 
     let mut probes = Vec::new();
     for c in &choices {
         let Some(a) = c.attach else {
+            let tried: Vec<String> = c
+                .probe
+                .alternatives
+                .iter()
+                .map(|a| format!("{} {}", a.kind(), a.target()))
+                .collect();
             probes.push(ProbeAttach {
                 probe: c.probe.name.to_string(),
-                attach: "unavailable: no alternative on this kernel".into(),
+                attach: format!(
+                    "unavailable: this kernel offers none of {}",
+                    tried.join(", ")
+                ),
             });
             continue;
         };
