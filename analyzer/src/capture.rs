@@ -124,6 +124,7 @@ impl Capture {
                 )),
             }
         }
+        self.null_fill(table, &good);
         let rows: u64 = good.iter().map(|s| s.rows).sum();
         if let Some(listed) = self.manifest.tables.get(table.name.as_ref()) {
             if rows < listed.rows {
@@ -146,6 +147,41 @@ impl Capture {
         }
         self.segments.insert(table.name.to_string(), good);
         Ok(())
+    }
+
+    /// Columns some segments of `table` lack (an older recorder wrote them) read as
+    /// null there: the table's columns become nullable, and the capture says which.
+    fn null_fill(&mut self, table: &Table, segments: &[Segment]) {
+        let mut missing: Vec<&str> = Vec::new();
+        for m in segments.iter().flat_map(|s| &s.missing) {
+            if !missing.contains(&m.as_str()) {
+                missing.push(m);
+            }
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let older = segments.iter().filter(|s| !s.missing.is_empty()).count();
+        self.damage.push(format!(
+            "note: table {}: {older} of {} segments were written before column(s) {} existed; they read as null there",
+            table.name,
+            segments.len(),
+            missing.join(", ")
+        ));
+        let mut widened = table.clone();
+        widened.columns = widened
+            .columns
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c.nullable |= missing.contains(&c.name.as_ref());
+                c
+            })
+            .collect::<Vec<_>>()
+            .into();
+        if let Some(t) = self.tables.iter_mut().find(|t| t.name == table.name) {
+            *t = Arc::new(widened);
+        }
     }
 
     /// Make a capture from a manifest already in hand (tests, future multi-capture);

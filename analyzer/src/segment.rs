@@ -5,7 +5,10 @@
 //! in the middle of a query.
 //!
 //! Columns a segment holds beyond its table's are ignored (a newer writer may add
-//! some); a missing column or a column of another type makes the segment foreign.
+//! some). Columns it lacks were added to the table after an older writer wrote it:
+//! they read as null, and the capture says so. A column of another type, or a
+//! file that lacks its table's sort key, time column or most of its columns, is
+//! foreign.
 
 use std::fs::File;
 use std::panic::AssertUnwindSafe;
@@ -24,6 +27,8 @@ pub struct Segment {
     pub path: PathBuf,
     /// Rows in the segment, from its footer.
     pub rows: u64,
+    /// The table's columns the file lacks (added after it was written): read as null.
+    pub missing: Vec<String>,
 }
 
 /// Check the segment at `path` against `table`. The error says what is wrong with the
@@ -50,13 +55,14 @@ pub fn check(path: &Path, table: &Table) -> Result<Segment, String> {
             parquet_error(&e.to_string())
         )
     })?;
-    check_columns(meta.schema(), meta.metadata(), table)?;
+    let missing = check_columns(meta.schema(), meta.metadata(), table)?;
     let rows = meta.metadata().file_metadata().num_rows();
     let rows =
         u64::try_from(rows).map_err(|_| format!("corrupt segment (footer says {rows} rows)"))?;
     Ok(Segment {
         path: path.to_path_buf(),
         rows,
+        missing,
     })
 }
 
@@ -82,8 +88,14 @@ pub fn decode(path: &Path) -> Result<(), String> {
     }
 }
 
-/// Whether the file's schema lets the table's columns be read from it faithfully.
-fn check_columns(found: &Schema, meta: &ParquetMetaData, table: &Table) -> Result<(), String> {
+/// Whether the file's schema lets the table's columns be read from it faithfully;
+/// the table's columns it lacks, which read as null.
+fn check_columns(
+    found: &Schema,
+    meta: &ParquetMetaData,
+    table: &Table,
+) -> Result<Vec<String>, String> {
+    let mut missing = Vec::new();
     for (i, f) in found.fields().iter().enumerate() {
         if found
             .fields()
@@ -100,13 +112,8 @@ fn check_columns(found: &Schema, meta: &ParquetMetaData, table: &Table) -> Resul
     for col in table.columns.iter() {
         let want = col.ty.data_type();
         let Some(f) = found.fields().iter().find(|f| *f.name() == col.name) else {
-            let names: Vec<&str> = found.fields().iter().map(|f| f.name().as_str()).collect();
-            return Err(format!(
-                "foreign schema: no column `{}` of table {} (the file has: {})",
-                col.name,
-                table.name,
-                shorten(&names.join(", "), 120)
-            ));
+            missing.push(col.name.to_string());
+            continue;
         };
         if !readable_as(f.data_type(), &want) {
             return Err(format!(
@@ -124,7 +131,21 @@ fn check_columns(found: &Schema, meta: &ParquetMetaData, table: &Table) -> Resul
             ));
         }
     }
-    Ok(())
+    // An older segment of this table keeps its key columns and most others; a file
+    // that does not is some other table's.
+    let key_missing = missing
+        .iter()
+        .any(|m| **m == *table.sort_key || table.time_column.as_ref().is_some_and(|t| **m == **t));
+    if key_missing || missing.len() * 2 >= table.columns.len() {
+        let names: Vec<&str> = found.fields().iter().map(|f| f.name().as_str()).collect();
+        return Err(format!(
+            "foreign schema: no column `{}` of table {} (the file has: {})",
+            missing[0],
+            table.name,
+            shorten(&names.join(", "), 120)
+        ));
+    }
+    Ok(missing)
 }
 
 /// Whether values of type `found` read as `want` without loss or change of meaning.

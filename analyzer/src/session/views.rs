@@ -41,6 +41,7 @@ pub static VIEWS: &[ViewDef] = &[
     view!("file_rw"),
     view!("fs_op"),
     view!("page_cache_pages"),
+    view!("file_name"),
 ];
 
 /// Look a view up by name.

@@ -279,6 +279,27 @@ fn column_of_the_wrong_type_is_skipped() {
 }
 
 #[test]
+fn segment_written_before_a_column_existed_reads_it_as_null() {
+    // An older recorder's segment lacks a column the table gained since: the
+    // segment is read, the column is null in its rows, and the capture says so.
+    let (cap, seg, rest) = damaged_copy();
+    let mut b = read_table_file(&seg).remove(0);
+    b.remove_column(b.schema().index_of("comm").unwrap());
+    write_parquet(&seg, &b);
+    let q = "SELECT count(*) AS n, count(comm) AS named FROM block_io";
+    let o = retrace(&["sql", &s(cap.path()), q, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows[0]["n"], (rest + b.num_rows()) as u64, "its rows are read");
+    assert_eq!(rows[0]["named"], rest as u64, "the older segment's rows have no comm");
+    assert!(
+        stderr(&o).contains("were written before column(s) comm existed; they read as null"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn compatible_segment_with_extra_columns_is_read() {
     // A segment with one more column than its table (a newer writer) is read, and
     // the extra column ignored.

@@ -20,7 +20,7 @@ fn cpu() -> PathBuf {
 fn fixture_of(view: &str) -> PathBuf {
     match view {
         "block_io_seq" => fixture(),
-        "file_rw" | "fs_op" | "page_cache_pages" => fixture().join("../files"),
+        "file_rw" | "fs_op" | "page_cache_pages" | "file_name" => fixture().join("../files"),
         _ => cpu(),
     }
 }

@@ -48,4 +48,31 @@ static __always_inline void rt_file_name(struct file *f, char *name, __u32 size)
 		name[0] = 0;
 }
 
+/* The path of a dentry within its file system, from a bounded walk up its
+ * parents: RT_PATH_DEPTH names of RT_PATH_SLOT bytes, the dentry's first, then
+ * each parent's, until the file system's root (named "/", its own parent) is
+ * written. Unused slots are left empty (`out` must start zeroed); user space joins
+ * the names (the `dentry_path` decoder) and marks a walk that stopped short. */
+#define RT_PATH_SLOT 32
+#define RT_PATH_DEPTH 8
+
+static __always_inline void rt_dentry_path(struct dentry *d, char *out)
+{
+#pragma unroll
+	for (int i = 0; i < RT_PATH_DEPTH; i++) {
+		struct dentry *parent;
+		const char *s;
+
+		if (!d)
+			return;
+		s = (const char *)BPF_CORE_READ(d, d_name.name);
+		if (bpf_probe_read_kernel_str(out + i * RT_PATH_SLOT, RT_PATH_SLOT, s) < 0)
+			return;
+		parent = BPF_CORE_READ(d, d_parent);
+		if (parent == d)
+			return;
+		d = parent;
+	}
+}
+
 #endif

@@ -27,6 +27,7 @@ enum rt_files_kinds {
 	RT_KIND_FILE_STAT = 3,
 	RT_KIND_FILE_UNLINK = 4,
 	RT_KIND_FILE_MOUNT = 5,
+	RT_KIND_FILE_MMAP = 6,
 };
 
 /* The kernel's dev_t: major << MINORBITS | minor (include/linux/kdev_t.h). */
@@ -120,6 +121,28 @@ struct rt_file_stat {
 	char path[256];
 };
 
+/* mmap(2): the mapping asked for, what it returned, and the file mapped (by its
+ * fd, resolved at exit: the mapping holds its own reference, the fd may go). */
+struct rt_file_mmap {
+	__u32 kind;
+	__u32 pid;
+	__u64 ts;
+	__u64 ts_enter;
+	__s64 ret;
+	__u64 len;
+	__u64 off;
+	__u64 ino;
+	__u32 dev;
+	__u32 tid;
+	__u32 prot;
+	__u32 flags;
+	__s32 fd;
+	__u32 imode;
+	char comm[16];
+	char fstype[16];
+	char path[RT_PATH_SLOT * RT_PATH_DEPTH];
+};
+
 RT_KINDS(rt_files_kinds);
 RT_KINDS(rt_files_const);
 RT_RECORD(rt_file_open);
@@ -127,6 +150,7 @@ RT_RECORD(rt_file_sync);
 RT_RECORD(rt_file_stat);
 RT_RECORD(rt_file_unlink);
 RT_RECORD(rt_file_mount);
+RT_RECORD(rt_file_mmap);
 
 /* Which call a task is in, and the arguments the exit needs. */
 enum call_id {
@@ -152,6 +176,7 @@ enum call_id {
 	CALL_FSOPEN,
 	CALL_FSMOUNT,
 	CALL_MOVE_MOUNT,
+	CALL_MMAP,
 };
 
 struct in_call {
@@ -200,6 +225,7 @@ static __always_inline void call_name(char *dst, __u32 call)
 	case CALL_FSOPEN: n = "fsopen"; break;
 	case CALL_FSMOUNT: n = "fsmount"; break;
 	case CALL_MOVE_MOUNT: n = "move_mount"; break;
+	case CALL_MMAP: n = "mmap"; break;
 	default: n = "?"; break;
 	}
 	bpf_probe_read_kernel_str(dst, 16, n);
@@ -623,3 +649,63 @@ int tracepoint__syscalls__sys_enter_move_mount(struct trace_event_raw_sys_enter 
 }
 
 RT_SYSCALL_EXIT(move_mount, exit_mount)
+
+/* mmap(addr, len, prot, flags, fd, off): the exit records it. The in_call's
+ * pointer slots carry len and off, its flags prot << 32 | flags. */
+SEC("tracepoint/syscalls/sys_enter_mmap")
+int tracepoint__syscalls__sys_enter_mmap(struct trace_event_raw_sys_enter *ctx)
+{
+	struct in_call *c;
+
+	enter(CALL_MMAP, ctx->args[4], (const void *)ctx->args[1],
+	      (ctx->args[2] << 32) | (__u32)ctx->args[3], 0);
+	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	if (c && c->call == CALL_MMAP)
+		c->target = ctx->args[5];
+	return 0;
+}
+
+static __always_inline int exit_mmap(long ret)
+{
+	struct in_call *c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	struct rt_file_mmap *e;
+	struct file *f = NULL;
+	__u64 id;
+	void *ring;
+
+	if (!c || c->call != CALL_MMAP)
+		return 0;
+	e = rt_reserve(struct rt_file_mmap, ring);
+	if (e) {
+		id = bpf_get_current_pid_tgid();
+		e->kind = RT_KIND_FILE_MMAP;
+		e->ts_enter = c->ts_enter;
+		e->ts = bpf_ktime_get_ns();
+		e->ret = ret;
+		e->len = c->path;
+		e->off = c->target;
+		e->prot = c->flags >> 32;
+		e->flags = (__u32)c->flags;
+		e->fd = c->fd;
+		e->pid = id >> 32;
+		e->tid = (__u32)id;
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		e->ino = 0;
+		e->dev = 0;
+		e->imode = 0;
+		e->fstype[0] = 0;
+		__builtin_memset(e->path, 0, sizeof(e->path));
+		/* MAP_ANONYMOUS (0x20) ignores the fd. */
+		if (!(e->flags & 0x20))
+			f = rt_fd_file(c->fd);
+		if (f) {
+			rt_file_inode(f, &e->ino, &e->dev, &e->imode, e->fstype);
+			rt_dentry_path(BPF_CORE_READ(f, f_path.dentry), e->path);
+		}
+		rt_submit(ring, e);
+	}
+	c->call = CALL_NONE;
+	return 0;
+}
+
+RT_SYSCALL_EXIT(mmap, exit_mmap)

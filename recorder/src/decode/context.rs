@@ -23,6 +23,12 @@ impl DiskNames {
             })
             .as_str()
     }
+
+    /// The name of a block device of this host, None when there is none.
+    pub fn known(&mut self, major: u32, minor: u32) -> Option<&str> {
+        let name = self.name(major, minor);
+        (name != format!("{major}:{minor}")).then_some(name)
+    }
 }
 
 #[derive(Default)]

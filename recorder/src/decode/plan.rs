@@ -23,6 +23,7 @@ enum Step {
     NonZero(FieldLayout),
     CStr(FieldLayout),
     Path(FieldLayout),
+    DentryPath(FieldLayout),
     Argv {
         args: FieldLayout,
         count: FieldLayout,
@@ -31,6 +32,10 @@ enum Step {
     DevMajor(FieldLayout),
     DevMinor(FieldLayout),
     DiskName(FieldLayout),
+    BdevName {
+        dev: FieldLayout,
+        ino: FieldLayout,
+    },
     BlkErrno(FieldLayout),
     WaitCode(FieldLayout),
     WaitSignal(FieldLayout),
@@ -460,6 +465,10 @@ fn run_step(s: Step, rec: &[u8], buf: &mut Buf, input: &mut StepInput) -> bool {
             let text = c_text(bytes(rec, f));
             buf.push_str(&cx.redact.path(&text));
         }
+        Step::DentryPath(f) => {
+            let text = retrace_schema::tables::origin::join_dentry_path(bytes(rec, f));
+            buf.push_str(&cx.redact.path(&text));
+        }
         Step::Argv { args, count, size } => {
             let raw = bytes(rec, args);
             let used = (int(rec, size).max(0) as usize).min(raw.len());
@@ -483,6 +492,16 @@ fn run_step(s: Step, rec: &[u8], buf: &mut Buf, input: &mut StepInput) -> bool {
             let dev = int(rec, f);
             let (major, minor) = (dev >> minor_bits, dev & ((1 << minor_bits) - 1));
             buf.push_str(cx.disks.name(major as u32, minor as u32));
+        }
+        Step::BdevName { dev, ino } => {
+            let sb_major = int(rec, dev) >> minor_bits;
+            let ino = int(rec, ino);
+            let (major, minor) = (ino >> minor_bits, ino & ((1 << minor_bits) - 1));
+            let name = match (sb_major, u32::try_from(major), u32::try_from(minor)) {
+                (0, Ok(major), Ok(minor)) if major > 0 => cx.disks.known(major, minor),
+                _ => None,
+            };
+            buf.push_str(name.unwrap_or(""));
         }
         Step::BlkErrno(f) => buf.push_int(i64::from(blk_status_errno(int(rec, f) as i32))),
         // A wait status, as waitpid() reports it (the kernel's exit_code).
@@ -595,6 +614,10 @@ fn step(origin: &Origin, ty: ColType, r: &RecordLayout, minor_bits: u32) -> Resu
             want(text, "path")?;
             Step::Path(chars(f)?)
         }
+        Origin::DentryPath(f) => {
+            want(text, "dentry path")?;
+            Step::DentryPath(chars(f)?)
+        }
         Origin::Argv { args, count, size } => {
             want(ty == ColType::StrList, "argv")?;
             Step::Argv {
@@ -608,6 +631,13 @@ fn step(origin: &Origin, ty: ColType, r: &RecordLayout, minor_bits: u32) -> Resu
         Origin::DiskName(f) => {
             want(text, "disk name")?;
             Step::DiskName(dev(f)?)
+        }
+        Origin::BdevName { dev: d, ino } => {
+            want(text, "bdev name")?;
+            Step::BdevName {
+                dev: dev(d)?,
+                ino: scalar(ino)?,
+            }
         }
         Origin::BlkErrno(f) => Step::BlkErrno(scalar(f)?),
         Origin::WaitCode(f) => Step::WaitCode(scalar(f)?),

@@ -11,7 +11,7 @@ use crate::tables::{col, origin::*, t, ColType::*, Table, MONO};
 
 pub static SOURCE: SourceDef = SourceDef {
     name: "files",
-    about: "file opens (path, flags, fd or error, and the file opened), stats, syncs (sync, fsync, ...), unlinks and mounts per system call",
+    about: "file opens (path, flags, fd or error, and the file opened), stats, syncs (sync, fsync, ...), unlinks, mounts and mmaps per system call",
     rate: "one row per open or sync: up to ~100k/s on a file-heavy host; opt-in",
     default: false,
     object: Some("files"),
@@ -63,13 +63,22 @@ pub static SOURCE: SourceDef = SourceDef {
         tracepoint_probe!("syscalls:sys_exit_fsmount", true),
         tracepoint_probe!("syscalls:sys_enter_move_mount", true),
         tracepoint_probe!("syscalls:sys_exit_move_mount", true),
+        tracepoint_probe!("syscalls:sys_enter_mmap", false),
+        tracepoint_probe!("syscalls:sys_exit_mmap", false),
     ],
     needs: "syscalls tracepoints (CONFIG_FTRACE_SYSCALLS), task storage (5.11+)",
     loader: Loader::Generic,
     records_stacks: false,
 };
 
-pub static TABLES: &[&Table] = &[&FILE_OPEN, &FILE_STAT, &FILE_SYNC, &FILE_UNLINK, &FILE_MOUNT];
+pub static TABLES: &[&Table] = &[
+    &FILE_OPEN,
+    &FILE_STAT,
+    &FILE_SYNC,
+    &FILE_UNLINK,
+    &FILE_MOUNT,
+    &FILE_MMAP,
+];
 
 pub static FILE_OPEN: Table = Table {
     name: t("file_open"),
@@ -201,5 +210,38 @@ pub static FILE_MOUNT: Table = Table {
         col("flags", U64, "", "The call's flags: mount's MS_* (MS_RDONLY 1, MS_NOSUID 2, MS_BIND 0x1000, ...), umount's MNT_* (MNT_FORCE 1, MNT_DETACH 2), fsopen's, fsmount's, move_mount's.", field("flags")),
         col("data", Str, "", "mount's data argument as text (options such as `size=64m`), up to 63 bytes.", cstr("data")),
         col("ret", I64, "", "0 (an fd for fsopen and fsmount), or a negative errno.", field("ret")),
+    ]),
+};
+
+pub static FILE_MMAP: Table = Table {
+    name: t("file_mmap"),
+    source: t("files"),
+    record: Some(t("rt_file_mmap")),
+    doc: t("One row per mmap(2) that returned, paired in the kernel from the syscalls \
+            tracepoints: the mapping asked for, the address or error, and for a file \
+            mapping the file, resolved from its fd at the exit (inode, device, \
+            file-system type and its path within the file system, from a walk of at \
+            most 8 dentries)."),
+    sort_key: t("ts_ns"),
+    time_column: Some(t("ts_ns")),
+    keep_in_ring: false,
+    columns: Cow::Borrowed(&[
+        col("ts_ns", U64, MONO, "When the call returned.", field("ts")),
+        col("ts_enter_ns", U64, MONO, "When the call was entered.", field("ts_enter")),
+        col("pid", U32, "", "Process id (tgid).", field("pid")),
+        col("tid", U32, "", "Thread id.", field("tid")),
+        col("comm", Str, "", "Command name.", cstr("comm")),
+        col("len", U64, "bytes", "The length asked for.", field("len")),
+        col("prot", U32, "", "Protection: PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4.", field("prot")),
+        col("flags", U32, "", "MAP_SHARED 1, MAP_PRIVATE 2, MAP_FIXED 0x10, MAP_ANONYMOUS 0x20, ...", field("flags")),
+        col("fd", I32, "", "The file descriptor argument (-1, or ignored, for MAP_ANONYMOUS).", field("fd")),
+        col("off", U64, "bytes", "Offset in the file.", field("off")),
+        col("ret", I64, "", "The mapping's address, or a negative errno.", field("ret")),
+        col("ino", U64, "", "Inode number of the file mapped (0 for an anonymous mapping).", field("ino")),
+        col("dev_major", U32, "", "Major number of its file system's device.", dev_major("dev")),
+        col("dev_minor", U32, "", "Minor number of its file system's device.", dev_minor("dev")),
+        col("fstype", Str, "", "Type of its file system (empty for an anonymous mapping).", cstr("fstype")),
+        col("inode_mode", U32, "", "The file's type and permission bits (st_mode).", field("imode")),
+        col("path", Str, "", "The file's path within its file system (its mount point not included), root first; `.../` leads one deeper than 8 names, each up to 31 bytes.", dentry_path("path")),
     ]),
 };

@@ -61,6 +61,7 @@ pub static PAGE_CACHE: Table = Table {
         col("dev_major", U32, "", "Major number of the file's file-system device (0 for `dirty`, whose tracepoint names the backing device instead, and for unnamed devices such as tmpfs).", dev_major("dev")),
         col("dev_minor", U32, "", "Minor number of that device.", dev_minor("dev")),
         col("ino", U64, "", "Inode number of the file.", field("ino")),
+        col("bdev", Str, "", "When the pages are a block device's own cache (read through /dev/vda, or a file system's metadata), that device's name on the recording host (vda); empty for files.", bdev_name("dev", "ino")),
         col("index", U64, "pages", "First page index (offset in pages) in the file.", field("index")),
         col("pages", U64, "pages", "Pages: a folio's (add, delete), the range looked up or mapped (get, map), 1 (fault, dirty), or the readahead's size.", field("pages")),
         col("req", U64, "pages", "Readahead: the pages the read asked for (0 for other events).", field("req")),

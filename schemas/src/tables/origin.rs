@@ -18,6 +18,13 @@ pub enum Origin {
     CStr(Text),
     /// A `char[N]` path, hidden by `--redact paths`.
     Path(Text),
+    /// A path from a bounded dentry walk: a `char[N * 32]` field of 32-byte slots,
+    /// each a NUL-terminated name, the file's first, then its parents', until the
+    /// file system's root (`/`) or the walk's bound. Joined root first; a walk
+    /// that stopped short of the root is marked by a leading `.../`. The path is
+    /// within the file's file system (its mount point is not part of it). Hidden
+    /// by `--redact paths`.
+    DentryPath(Text),
     /// argv packed as NUL-separated strings in `args`, `count` of them in `size` bytes;
     /// argv[0] is hidden by `--redact paths`, the rest by `--redact args`.
     Argv { args: Text, count: Text, size: Text },
@@ -28,6 +35,12 @@ pub enum Origin {
     /// Disk name of a kernel `dev_t` field, from /sys/dev/block of the recording host
     /// (`major:minor` when unknown).
     DiskName(Text),
+    /// The block device whose own page cache an inode is (the cache `dd` or a file
+    /// system's metadata reads fill): when the superblock's `dev` field is an unnamed
+    /// device (major 0: the kernel's bdev pseudo file system) and the `ino` field,
+    /// read as a dev_t, names a block device of the recording host, that device's
+    /// name; empty otherwise.
+    BdevName { dev: Text, ino: Text },
     /// Negative errno of a `blk_status_t` field, converted as the kernel does.
     BlkErrno(Text),
     /// Exit code (bits 8-15) of a wait-status field.
@@ -66,6 +79,19 @@ pub const fn cstr(f: &'static str) -> Origin {
 /// [`Origin::Path`].
 pub const fn path(f: &'static str) -> Origin {
     Origin::Path(t(f))
+}
+/// [`Origin::DentryPath`].
+pub const fn dentry_path(f: &'static str) -> Origin {
+    Origin::DentryPath(t(f))
+}
+/// Bytes of one name in a [`Origin::DentryPath`] field.
+pub const DENTRY_SLOT: usize = 32;
+/// [`Origin::BdevName`].
+pub const fn bdev_name(dev: &'static str, ino: &'static str) -> Origin {
+    Origin::BdevName {
+        dev: t(dev),
+        ino: t(ino),
+    }
 }
 /// [`Origin::Argv`].
 pub const fn argv(args: &'static str, count: &'static str, size: &'static str) -> Origin {
@@ -137,6 +163,7 @@ impl Origin {
             | Origin::NonZero(f)
             | Origin::CStr(f)
             | Origin::Path(f)
+            | Origin::DentryPath(f)
             | Origin::DevMajor(f)
             | Origin::DevMinor(f)
             | Origin::DiskName(f)
@@ -149,6 +176,7 @@ impl Origin {
             | Origin::StackId { field: f, .. } => vec![f],
             Origin::TrailingStack { count, .. } => vec![count],
             Origin::Argv { args, count, size } => vec![args, count, size],
+            Origin::BdevName { dev, ino } => vec![dev, ino],
             Origin::BatchCpu | Origin::Host(_) => vec![],
         }
     }
@@ -160,12 +188,18 @@ impl Origin {
             Origin::NonZero(f) => format!("`{f}`, null when 0"),
             Origin::CStr(f) => format!("`{f}` (C string)"),
             Origin::Path(f) => format!("`{f}` (C string; `--redact paths`)"),
+            Origin::DentryPath(f) => {
+                format!("`{f}` (dentry names, leaf first → path; `--redact paths`)")
+            }
             Origin::Argv { args, count, size } => {
                 format!("`{args}` ({count} strings in {size} bytes; `--redact args`)")
             }
             Origin::DevMajor(f) => format!("`{f}` (dev_t major)"),
             Origin::DevMinor(f) => format!("`{f}` (dev_t minor)"),
             Origin::DiskName(f) => format!("`{f}` (dev_t → /sys/dev/block name)"),
+            Origin::BdevName { dev, ino } => {
+                format!("`{dev}`, `{ino}` (a bdev inode → its /sys/dev/block name)")
+            }
             Origin::BlkErrno(f) => format!("`{f}` (blk_status_t → errno)"),
             Origin::WaitCode(f) => format!("`{f}` (wait status: exit code)"),
             Origin::WaitSignal(f) => format!("`{f}` (wait status: signal)"),
@@ -179,5 +213,52 @@ impl Origin {
             Origin::PmcCounter(f) => format!("`{f}` (counter index → name)"),
             Origin::Host(what) => format!("host: {what}"),
         }
+    }
+}
+
+/// The path of a [`Origin::DentryPath`] field: its 32-byte slots of names, leaf
+/// first, joined root first.
+pub fn join_dentry_path(raw: &[u8]) -> String {
+    let mut names = Vec::new();
+    let mut reached_root = false;
+    for slot in raw.chunks(DENTRY_SLOT) {
+        let end = slot.iter().position(|&c| c == 0).unwrap_or(slot.len());
+        if end == 0 {
+            break;
+        }
+        let name = String::from_utf8_lossy(&slot[..end]);
+        if name == "/" {
+            reached_root = true;
+            break;
+        }
+        names.push(name);
+    }
+    names.reverse();
+    let joined = names.join("/");
+    match (reached_root, names.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => String::new(),
+        (false, false) => format!(".../{joined}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots(names: &[&str]) -> Vec<u8> {
+        let mut raw = vec![0u8; names.len().max(1) * DENTRY_SLOT + DENTRY_SLOT];
+        for (i, n) in names.iter().enumerate() {
+            raw[i * DENTRY_SLOT..i * DENTRY_SLOT + n.len()].copy_from_slice(n.as_bytes());
+        }
+        raw
+    }
+
+    #[test]
+    fn dentry_paths_join_root_first() {
+        assert_eq!(join_dentry_path(&slots(&["c", "b", "/"])), "/b/c");
+        assert_eq!(join_dentry_path(&slots(&["/"])), "/");
+        assert_eq!(join_dentry_path(&slots(&["c", "b"])), ".../b/c");
+        assert_eq!(join_dentry_path(&slots(&[])), "");
     }
 }
