@@ -20,6 +20,7 @@ pub mod segment;
 pub mod session;
 pub mod sql;
 pub mod stacks;
+pub mod storage_names;
 pub mod syscall_names;
 pub mod tools;
 pub mod udf;

@@ -8,6 +8,10 @@
 //! - `mount_flags(flags)`: mount(2) flags by name, "MS_NOSUID | MS_NODEV".
 //! - `octal(v)`: an integer in octal, zero-padded to 8 digits ("00100002"), as
 //!   opensnoop -e prints open flags.
+//! - `scsi_opcode(op)`: "READ_10" for 0x28; `scsi_host_byte(result)` "DID_OK",
+//!   `scsi_status(result)` "SAM_STAT_GOOD": a SCSI command and its result by name.
+//! - `nvme_opcode(code)`: "nvme_cmd_read" for 2, "nvme_admin_identify" for 256 + 6
+//!   (admin commands are 256 plus their opcode).
 //! - `join_args(args)`: an argv list joined by spaces, as execsnoop prints it.
 //! - `syscall_name(nr, arch)`: "openat" for 257 on "x86_64" (`syscall_<nr>` when
 //!   unknown); tools bind `arch` from the capture's manifest (`host.arch`).
@@ -25,6 +29,7 @@ use datafusion::logical_expr::{
 use datafusion::prelude::SessionContext;
 
 use crate::kernel_names::{bio_flags_label, errno_name, mount_flags, signal_name, syscall_name};
+use crate::storage_names;
 
 /// Register every retrace function in a session.
 pub fn register(ctx: &SessionContext) {
@@ -36,6 +41,18 @@ pub fn register(ctx: &SessionContext) {
         Unary::new("join_args", DataType::Utf8, join_args_array),
         Unary::new("mount_flags", DataType::Utf8, mount_flags_array),
         Unary::new("octal", DataType::Utf8, octal_array),
+        Unary::new("scsi_opcode", DataType::Utf8, |a| {
+            name_ints(a, "scsi_opcode", storage_names::scsi_opcode_name)
+        }),
+        Unary::new("scsi_host_byte", DataType::Utf8, |a| {
+            name_ints(a, "scsi_host_byte", storage_names::scsi_host_byte_name)
+        }),
+        Unary::new("scsi_status", DataType::Utf8, |a| {
+            name_ints(a, "scsi_status", storage_names::scsi_status_name)
+        }),
+        Unary::new("nvme_opcode", DataType::Utf8, |a| {
+            name_ints(a, "nvme_opcode", storage_names::nvme_opcode_name)
+        }),
     ] {
         ctx.register_udf(ScalarUDF::from(udf));
     }

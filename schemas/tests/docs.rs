@@ -30,6 +30,14 @@ fn every_table_has_documented_columns_and_valid_keys() {
             if c.name.ends_with("_ns") {
                 assert!(c.unit.starts_with("ns"), "{}.{} unit", t.name, c.name);
             }
+            // `retrace sql A B` adds these two to every table of a multi-capture
+            // dataset: a column of the same name would be ambiguous there.
+            assert!(
+                !matches!(c.name.as_ref(), "capture" | "host"),
+                "{}.{}: a name reserved for multi-capture datasets",
+                t.name,
+                c.name
+            );
         }
     }
 }

@@ -815,6 +815,44 @@ pub(crate) fn attached(name: &str, probes: &[(&str, &str)], lost_events: u64) ->
     }
 }
 
+/// The manifest of a fixture recorded with `--sources SOURCES --output NAME` over
+/// the common span on the fixture host, ended by its duration.
+pub(crate) fn fixture_manifest(
+    name: &str,
+    sources_arg: &str,
+    sources: Vec<SourceStatus>,
+) -> Manifest {
+    Manifest {
+        format_version: FORMAT_VERSION,
+        retrace_version: "0.1.0".into(),
+        command_line: ["retrace-record", "--sources", sources_arg, "--output", name]
+            .map(String::from)
+            .to_vec(),
+        host: HostInfo {
+            hostname: "fixture-host".into(),
+            kernel_release: "6.18.0-fixture".into(),
+            boot_id: "0b7c3f1e-5a1d-4c55-9b0e-6d2f4f1a2b3c".into(),
+            cpu_count: 4,
+            arch: "x86_64".into(),
+        },
+        clock_start: ClockPair {
+            monotonic_ns: START_NS,
+            wall_ns: START_WALL_NS,
+        },
+        clock_end: Some(ClockPair {
+            monotonic_ns: START_NS + SPAN_NS,
+            wall_ns: START_WALL_NS + SPAN_NS,
+        }),
+        sources,
+        filters: Filters::default(),
+        tables: Default::default(),
+        command: None,
+        ended_by: Some("duration".into()),
+        recording: Default::default(),
+        complete: true,
+    }
+}
+
 fn manifest() -> Manifest {
     Manifest {
         format_version: FORMAT_VERSION,

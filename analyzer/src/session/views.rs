@@ -42,6 +42,8 @@ pub static VIEWS: &[ViewDef] = &[
     view!("fs_op"),
     view!("page_cache_pages"),
     view!("file_name"),
+    view!("scsi_cmd_latency"),
+    view!("nvme_cmd_latency"),
 ];
 
 /// Look a view up by name.

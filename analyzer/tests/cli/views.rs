@@ -21,6 +21,7 @@ fn fixture_of(view: &str) -> PathBuf {
     match view {
         "block_io_seq" => fixture(),
         "file_rw" | "fs_op" | "page_cache_pages" | "file_name" => fixture().join("../files"),
+        "scsi_cmd_latency" | "nvme_cmd_latency" => fixture().join("../storage"),
         _ => cpu(),
     }
 }

@@ -288,3 +288,171 @@ fn softirq_names_come_from_the_kernel() {
     assert_eq!(&names[..4], ["hi", "timer", "net_tx", "net_rx"]);
     assert!(names.iter().any(|n| n == "rcu"));
 }
+
+/// Decode one record of `object`'s `record` through its source's tables; the
+/// batch of the table it lands in.
+fn decode_one(
+    source: &str,
+    object: &str,
+    record: &str,
+    build: impl FnOnce(Rec) -> Rec,
+) -> arrow::array::RecordBatch {
+    let l = layouts(object);
+    let r = l.record(record).unwrap();
+    let kind = l.kind(record).unwrap() as i64;
+    let rec = build(Rec::new(r).set("kind", kind));
+    let mut rows = Rows::new(Redact::default());
+    rows.add_source(1, tables_of_source(source).map(|t| Arc::new(t.clone())), &l)
+        .unwrap();
+    assert_eq!(rows.push_record(1, &rec.1), 1, "{record} decodes");
+    let table = record.strip_prefix("rt_").unwrap();
+    rows.take_all()
+        .into_iter()
+        .find(|(t, _)| t.name == table)
+        .unwrap()
+        .1
+}
+
+fn text_of(b: &arrow::array::RecordBatch, col: &str) -> String {
+    b.column_by_name(col)
+        .unwrap()
+        .as_string::<i32>()
+        .value(0)
+        .to_string()
+}
+
+#[test]
+fn scsi_and_nvme_commands_decode_from_their_records() {
+    // The SCSI and NVMe tracepoints are absent on the VM this project is tested
+    // on: their records are checked here, built from the objects' BTF.
+    let b = decode_one("scsi", "scsi", "rt_scsi_cmd", |r| {
+        r.set("host_no", 2)
+            .set("id", 1)
+            .set("opcode", 0x2a)
+            .set("driver_tag", 5)
+            .set("result", 0x3_0000)
+            .text("event", "done")
+    });
+    assert_eq!(text_of(&b, "event"), "done");
+    assert_eq!(
+        b.column_by_name("host")
+            .unwrap()
+            .as_primitive::<UInt32Type>()
+            .value(0),
+        2
+    );
+    assert_eq!(
+        b.column_by_name("target")
+            .unwrap()
+            .as_primitive::<UInt32Type>()
+            .value(0),
+        1
+    );
+    assert_eq!(
+        b.column_by_name("opcode")
+            .unwrap()
+            .as_primitive::<UInt32Type>()
+            .value(0),
+        0x2a
+    );
+    assert_eq!(
+        b.column_by_name("driver_tag")
+            .unwrap()
+            .as_primitive::<Int32Type>()
+            .value(0),
+        5
+    );
+    assert_eq!(
+        b.column_by_name("result")
+            .unwrap()
+            .as_primitive::<Int32Type>()
+            .value(0),
+        0x3_0000
+    );
+    let b = decode_one("nvme", "nvme", "rt_nvme_cmd", |r| {
+        r.set("ctrl_id", 0)
+            .set("qid", 3)
+            .set("cid", 17)
+            .set("status", 0x281)
+            .set("result", 1 << 40)
+            .text("event", "complete")
+            .text("disk", "nvme0n1")
+    });
+    assert_eq!(text_of(&b, "disk"), "nvme0n1");
+    assert_eq!(
+        b.column_by_name("qid")
+            .unwrap()
+            .as_primitive::<Int32Type>()
+            .value(0),
+        3
+    );
+    assert_eq!(
+        b.column_by_name("cid")
+            .unwrap()
+            .as_primitive::<UInt32Type>()
+            .value(0),
+        17
+    );
+    assert_eq!(
+        b.column_by_name("status")
+            .unwrap()
+            .as_primitive::<UInt32Type>()
+            .value(0),
+        0x281
+    );
+    assert_eq!(
+        b.column_by_name("result")
+            .unwrap()
+            .as_primitive::<UInt64Type>()
+            .value(0),
+        1 << 40
+    );
+}
+
+#[test]
+fn a_mapping_decodes_its_dentry_walk_into_a_path() {
+    let slot = retrace_schema::tables::origin::DENTRY_SLOT;
+    let b = decode_one("files", "files", "rt_file_mmap", |mut r| {
+        let f = r.0.field("path").unwrap();
+        for (i, name) in ["libc.so.6", "lib", "usr", "/"].iter().enumerate() {
+            let at = f.offset + i * slot;
+            r.1[at..at + name.len()].copy_from_slice(name.as_bytes());
+        }
+        r.set("ino", 1202)
+    });
+    assert_eq!(text_of(&b, "path"), "/usr/lib/libc.so.6");
+}
+
+#[test]
+fn a_block_devices_own_pages_are_named_and_files_are_not() {
+    // Any block device of this host: its dev_t as a bdev inode's number.
+    let Some((major, minor, name)) = std::fs::read_dir("/sys/dev/block").ok().and_then(|d| {
+        d.filter_map(Result::ok).find_map(|e| {
+            let key = e.file_name().to_string_lossy().into_owned();
+            let (ma, mi) = key.split_once(':')?;
+            let link = std::fs::read_link(e.path()).ok()?;
+            let name = link.file_name()?.to_string_lossy().into_owned();
+            Some((ma.parse::<i64>().ok()?, mi.parse::<i64>().ok()?, name))
+        })
+    }) else {
+        eprintln!("SKIP: this host has no block device");
+        return;
+    };
+    let page = |sb_dev: i64, ino: i64| {
+        decode_one("pagecache", "pagecache", "rt_page_cache", |r| {
+            r.set("dev", sb_dev).set("ino", ino).text("event", "add")
+        })
+    };
+    let dev_t = (major << 20) | minor;
+    assert_eq!(
+        text_of(&page(3, dev_t), "bdev"),
+        name,
+        "a bdev inode (unnamed superblock)"
+    );
+    assert_eq!(
+        text_of(&page((254 << 20) | 1, dev_t), "bdev"),
+        "",
+        "a file on a disk"
+    );
+    assert_eq!(text_of(&page(3, 55), "bdev"), "", "a tmpfs file");
+}

@@ -134,6 +134,15 @@ pub fn start(def: &'static SourceDef, opts: &Options, caps: &dyn KernelCaps) -> 
                 e.context(format!("after load failures: {before}"))
             }
         })?;
+        // A source none of whose probes this kernel has cannot run: say so rather
+        // than report it attached with nothing attached.
+        if choices.iter().all(|c| c.attach.is_none()) {
+            let names: Vec<&str> = choices.iter().map(|c| c.probe.name).collect();
+            bail!(
+                "this kernel offers none of its probes ({})",
+                names.join(", ")
+            );
+        }
         match load(def, bytes, &layouts, &choices, opts) {
             Ok(obj) => break (obj, choices),
             Err(e) => {
