@@ -42,14 +42,7 @@
 -- @column  MISSES | misses | >8
 -- @column  DIRTIES | dirties | >8
 -- @column  HITRATIO | ratio | >9 | percent 2
-WITH RECURSIVE
-    n(value) AS (
-        SELECT CAST(0 AS BIGINT)
-        UNION ALL
-        SELECT value + 1 FROM n
-        WHERE (value + 1) * CAST($interval_ns AS BIGINT)
-              < CAST($end_ns AS BIGINT) - CAST($start_ns AS BIGINT)
-    ),
+WITH
     counts AS (
         SELECT
             CAST((ts_ns - $start_ns) / $interval_ns AS BIGINT) AS interval_index,
@@ -63,13 +56,12 @@ WITH RECURSIVE
     ),
     rates AS (
         SELECT
-            n.value AS interval_index,
-            least(CAST($start_ns AS BIGINT) + (n.value + 1) * CAST($interval_ns AS BIGINT),
-                  CAST($end_ns AS BIGINT)) AS end_ns,
+            n.interval_index,
+            n.end_ns,
             CAST(coalesce(c.accesses, 0) AS BIGINT) AS accesses,
             greatest(CAST(coalesce(c.added, 0) AS BIGINT) - CAST(coalesce(c.dirties, 0) AS BIGINT), 0) AS misses,
             CAST(coalesce(c.dirties, 0) AS BIGINT) AS dirties
-        FROM n LEFT JOIN counts c ON c.interval_index = n.value
+        FROM window_intervals n LEFT JOIN counts c ON c.interval_index = n.interval_index
     )
 SELECT
     interval_index, end_ns, accesses,

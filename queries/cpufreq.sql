@@ -19,16 +19,7 @@
 --   mhz       frequency, MHz (freq_khz / 1000, rounded down)
 --   time_ns   CPU time spent at that frequency in the window, ns
 --   pct       share of the section's time (in its interval) at that frequency, percent
-WITH RECURSIVE intervals(interval_index) AS (
-    -- 0, 1, ... one per interval of the window
-    SELECT CAST(0 AS BIGINT)
-    UNION ALL
-    SELECT interval_index + 1
-    FROM intervals
-    WHERE (interval_index + 1) * CAST($interval_ns AS BIGINT)
-          < CAST($end_ns AS BIGINT) - CAST($start_ns AS BIGINT)
-),
-spans AS (
+WITH spans AS (
     SELECT
         cpu,
         freq_khz,
@@ -53,13 +44,11 @@ pieces AS (
         i.interval_index,
         h.cpu,
         h.mhz,
-        least(h.hi, CAST($start_ns AS BIGINT) + (i.interval_index + 1) * CAST($interval_ns AS BIGINT))
-            - greatest(h.lo, CAST($start_ns AS BIGINT) + i.interval_index * CAST($interval_ns AS BIGINT))
+        least(h.hi, CAST(i.end_ns AS BIGINT)) - greatest(h.lo, CAST(i.start_ns AS BIGINT))
             AS held_ns
     FROM held h
-    JOIN intervals i
-      ON h.lo < CAST($start_ns AS BIGINT) + (i.interval_index + 1) * CAST($interval_ns AS BIGINT)
-     AND h.hi > CAST($start_ns AS BIGINT) + i.interval_index * CAST($interval_ns AS BIGINT)
+    JOIN window_intervals i
+      ON h.lo < CAST(i.end_ns AS BIGINT) AND h.hi > CAST(i.start_ns AS BIGINT)
 )
 SELECT
     interval_index,

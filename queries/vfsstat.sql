@@ -31,25 +31,7 @@
 -- @column  FSYNC/s | fsync_s | >8 | fixed 0
 -- @column  OPEN/s | open_s | >8 | fixed 0
 -- @column  CREATE/s | create_s | >8 | fixed 0
-WITH RECURSIVE
-    -- Every interval of the window, those without a call too (a zero line).
-    n(value) AS (
-        SELECT CAST(0 AS BIGINT)
-        UNION ALL
-        SELECT value + 1 FROM n
-        WHERE (value + 1) * CAST($interval_ns AS BIGINT)
-              < CAST($end_ns AS BIGINT) - CAST($start_ns AS BIGINT)
-    ),
-    intervals AS (
-        SELECT
-            value AS interval_index,
-            least(CAST($start_ns AS BIGINT) + (value + 1) * CAST($interval_ns AS BIGINT),
-                  CAST($end_ns AS BIGINT)) AS end_ns,
-            CAST(least(CAST($interval_ns AS BIGINT),
-                       CAST($end_ns AS BIGINT) - CAST($start_ns AS BIGINT)
-                           - value * CAST($interval_ns AS BIGINT)) AS DOUBLE) / 1e9 AS secs
-        FROM n
-    ),
+WITH
     calls AS (
         SELECT (ts_ns - $start_ns) / $interval_ns AS interval_index,
                CASE WHEN write THEN 'write' ELSE 'read' END AS what
@@ -83,5 +65,5 @@ SELECT
     coalesce(c.fsyncs, 0) / i.secs AS fsync_s,
     coalesce(c.opens, 0) / i.secs AS open_s,
     coalesce(c.creates, 0) / i.secs AS create_s
-FROM intervals i LEFT JOIN counts c ON c.interval_index = i.interval_index
+FROM window_intervals i LEFT JOIN counts c ON c.interval_index = i.interval_index
 ORDER BY i.interval_index

@@ -258,8 +258,10 @@ impl Capture {
     pub fn source_problem(&self, source: &str) -> Option<String> {
         match self.manifest.source(source).map(|s| &s.status) {
             Some(SourceState::Attached { .. }) => None,
+            // The recorder's "this kernel" is the recording host's.
             Some(SourceState::Unavailable { reason }) => Some(format!(
-                "source `{source}` could not run when this capture was recorded: {reason}"
+                "source `{source}` could not run when this capture was recorded: {}",
+                reason.replace("this kernel", "this capture's kernel")
             )),
             None => Some(format!(
                 "this capture was recorded without source `{source}` (record with --sources {source})"

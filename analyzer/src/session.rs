@@ -3,6 +3,7 @@
 //! run read-only with named parameters bound (`$start_ns`, ...). The derived views of
 //! `queries/views/` ([`views`]) are registered over the tables.
 
+pub mod intervals;
 pub mod views;
 
 use std::collections::HashMap;
@@ -300,6 +301,7 @@ impl Session {
             .with_allow_ddl(false)
             .with_allow_dml(false)
             .with_allow_statements(false);
+        intervals::register(&self.ctx, params)?;
         let df = self.ctx.sql_with_options(sql, options).await?;
         let df = df
             .with_param_values(params.to_param_values())

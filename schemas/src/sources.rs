@@ -56,6 +56,34 @@ macro_rules! tracepoint_probe {
 }
 pub(crate) use tracepoint_probe;
 
+/// A [`Probe`] on a kernel function, optional: fentry, else kprobe
+/// (`kfunc_probe!("lookup_fast", "lookup_fast")`, the probe's name first); its
+/// return with `kfunc_probe!(return "d_lookup:return", "d_lookup")`: fexit, else
+/// kretprobe.
+macro_rules! kfunc_probe {
+    ($name:literal, $func:literal) => {
+        $crate::sources::Probe {
+            name: $name,
+            alternatives: &[
+                $crate::sources::Attach::Fentry($func),
+                $crate::sources::Attach::Kprobe($func),
+            ],
+            optional: true,
+        }
+    };
+    (return $name:literal, $func:literal) => {
+        $crate::sources::Probe {
+            name: $name,
+            alternatives: &[
+                $crate::sources::Attach::Fexit($func),
+                $crate::sources::Attach::Kretprobe($func),
+            ],
+            optional: true,
+        }
+    };
+}
+pub(crate) use kfunc_probe;
+
 /// One probe of a source.
 #[derive(Debug)]
 pub struct Probe {
@@ -80,8 +108,12 @@ pub enum Attach {
     Tracepoint(&'static str),
     /// fentry on a kernel function (5.5+, needs BTF and trampolines).
     Fentry(&'static str),
+    /// fexit on a kernel function: its return (5.5+, as fentry).
+    Fexit(&'static str),
     /// kprobe on a kernel function (needs CONFIG_KPROBES).
     Kprobe(&'static str),
+    /// kretprobe on a kernel function: its return (as kprobe).
+    Kretprobe(&'static str),
     /// A perf event (software or hardware) sampled by a program, opened by the recorder.
     PerfEvent(&'static str),
     /// Done by the recorder in user space (a /proc or sysfs read).
@@ -96,7 +128,9 @@ impl Attach {
             Attach::RawTp(_) => "raw_tp",
             Attach::Tracepoint(_) => "tracepoint",
             Attach::Fentry(_) => "fentry",
+            Attach::Fexit(_) => "fexit",
             Attach::Kprobe(_) => "kprobe",
+            Attach::Kretprobe(_) => "kretprobe",
             Attach::PerfEvent(_) => "perf_event",
             Attach::Userspace(_) => "userspace",
         }
@@ -109,7 +143,9 @@ impl Attach {
             | Attach::RawTp(t)
             | Attach::Tracepoint(t)
             | Attach::Fentry(t)
+            | Attach::Fexit(t)
             | Attach::Kprobe(t)
+            | Attach::Kretprobe(t)
             | Attach::PerfEvent(t)
             | Attach::Userspace(t) => t,
         }

@@ -174,7 +174,7 @@ fn a_kernel_without_the_probes_is_named_not_an_empty_output() {
         let probes = m["sources"][0]["status"]["probes"].as_array_mut().unwrap();
         for p in probes.iter_mut() {
             if p["probe"] == "scsi:scsi_dispatch_cmd_done" {
-                p["attach"] = "unavailable: this kernel offers none of tracepoint scsi:scsi_dispatch_cmd_done".into();
+                p["attach"] = "unavailable: tried tracepoint scsi:scsi_dispatch_cmd_done".into();
             }
         }
     });
@@ -183,7 +183,7 @@ fn a_kernel_without_the_probes_is_named_not_an_empty_output() {
     assert!(
         err.contains(
             "scsilatency cannot run: this capture's kernel offered no probe for scsi:scsi_dispatch_cmd_done \
-             (this kernel offers none of tracepoint scsi:scsi_dispatch_cmd_done)"
+             (tried tracepoint scsi:scsi_dispatch_cmd_done)"
         ),
         "{err}"
     );
@@ -192,12 +192,12 @@ fn a_kernel_without_the_probes_is_named_not_an_empty_output() {
     edit_manifest(cap.path(), |m| {
         m["sources"][1]["status"] = serde_json::json!({
             "state": "unavailable",
-            "reason": "this kernel offers none of its probes (nvme:nvme_setup_cmd, nvme:nvme_complete_rq)"
+            "reason": "this kernel offered no probe for nvme:nvme_setup_cmd, nvme:nvme_complete_rq (tried tracepoint)"
         });
     });
     let (_, err) = fails(&["nvmelatency", &s(cap.path())]);
     assert!(
-        err.contains("source `nvme` could not run when this capture was recorded: this kernel offers none of its probes"),
+        err.contains("source `nvme` could not run when this capture was recorded: this capture's kernel offered no probe for nvme:nvme_setup_cmd"),
         "{err}"
     );
 }

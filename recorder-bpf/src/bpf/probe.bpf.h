@@ -65,6 +65,25 @@
 	}                                                                      \
 	static __always_inline int ____rt_fn_##fn(void *ctx, ##args)
 
+/* A kernel function's return: an fexit program (its return value through
+ * bpf_get_func_ret, 5.17+, whatever the function's arguments) and a kretprobe
+ * one, both calling the body with `ret`. */
+#define RT_KRETFUNC(fn)                                                        \
+	static __always_inline int ____rt_ret_##fn(void *ctx, long ret);       \
+	SEC("fexit/" #fn)                                                      \
+	int fexit__##fn(unsigned long long *ctx)                               \
+	{                                                                      \
+		__u64 ret = 0;                                                 \
+		bpf_get_func_ret(ctx, &ret);                                   \
+		return ____rt_ret_##fn(ctx, (long)ret);                        \
+	}                                                                      \
+	SEC("kretprobe/" #fn)                                                  \
+	int kretprobe__##fn(struct pt_regs *ctx)                               \
+	{                                                                      \
+		return ____rt_ret_##fn(ctx, (long)PT_REGS_RC(ctx));            \
+	}                                                                      \
+	static __always_inline int ____rt_ret_##fn(void *ctx, long ret)
+
 /* A syscalls exit tracepoint program that hands the return value to a handler
  * (the enter side keeps the call's arguments, e.g. in task storage):
  * RT_SYSCALL_EXIT(openat, exit_open) is tracepoint__syscalls__sys_exit_openat. */

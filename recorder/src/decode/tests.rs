@@ -335,7 +335,7 @@ fn scsi_and_nvme_commands_decode_from_their_records() {
     });
     assert_eq!(text_of(&b, "event"), "done");
     assert_eq!(
-        b.column_by_name("host")
+        b.column_by_name("host_no")
             .unwrap()
             .as_primitive::<UInt32Type>()
             .value(0),

@@ -64,7 +64,7 @@ pub fn fallible(choices: &[Choice]) -> Vec<Attach> {
     choices
         .iter()
         .filter_map(|c| c.attach)
-        .filter(|a| matches!(a, Attach::Fentry(_) | Attach::TpBtf(_)))
+        .filter(|a| matches!(a, Attach::Fentry(_) | Attach::Fexit(_) | Attach::TpBtf(_)))
         .collect()
 }
 
@@ -137,8 +137,8 @@ impl KernelCaps for LiveKernel {
             Attach::TpBtf(t) => self.btf_types.contains(&format!("btf_trace_{t}")),
             Attach::RawTp(t) => self.has_tracepoint_named(t),
             Attach::Tracepoint(t) => self.tracepoints.contains(t),
-            Attach::Fentry(f) => self.btf_types.contains(&format!("func:{f}")),
-            Attach::Kprobe(f) => self.kprobes && self.functions.contains(f),
+            Attach::Fentry(f) | Attach::Fexit(f) => self.btf_types.contains(&format!("func:{f}")),
+            Attach::Kprobe(f) | Attach::Kretprobe(f) => self.kprobes && self.functions.contains(f),
             Attach::PerfEvent(_) | Attach::Userspace(_) => true,
         }
     }

@@ -138,9 +138,21 @@ pub fn start(def: &'static SourceDef, opts: &Options, caps: &dyn KernelCaps) -> 
         // than report it attached with nothing attached.
         if choices.iter().all(|c| c.attach.is_none()) {
             let names: Vec<&str> = choices.iter().map(|c| c.probe.name).collect();
+            let mut kinds: Vec<&str> = Vec::new();
+            for a in choices.iter().flat_map(|c| c.probe.alternatives) {
+                if !kinds.contains(&a.kind()) {
+                    kinds.push(a.kind());
+                }
+            }
+            let failed = if failures.is_empty() {
+                String::new()
+            } else {
+                format!("; offered but failed to load: {}", failures.join("; "))
+            };
             bail!(
-                "this kernel offers none of its probes ({})",
-                names.join(", ")
+                "this kernel offered no probe for {} (tried {}){failed}",
+                names.join(", "),
+                kinds.join(", ")
             );
         }
         match load(def, bytes, &layouts, &choices, opts) {
@@ -177,10 +189,7 @@ pub fn start(def: &'static SourceDef, opts: &Options, caps: &dyn KernelCaps) -> 
                 .collect();
             probes.push(ProbeAttach {
                 probe: c.probe.name.to_string(),
-                attach: format!(
-                    "unavailable: this kernel offers none of {}",
-                    tried.join(", ")
-                ),
+                attach: format!("unavailable: tried {}", tried.join(", ")),
             });
             continue;
         };
