@@ -53,6 +53,7 @@ rust_tools! {
     query bioerr,
     query seeksize,
     query biopattern,
+    custom biostacks,
     query runqlat,
     query runqslower,
     query cpudist,

@@ -396,7 +396,7 @@ fn profile_default_output_is_bcc_layout_hottest_last_with_warnings() {
     assert!(text.contains("    -                fio (4242)\n        60\n"));
     for w in [
         "WARNING: 3 events lost in source profile (ring buffer full)",
-        "WARNING: 9 events of this capture have no stack",
+        "WARNING: 12 events of this capture have no stack",
         "WARNING: 1 of 4 processes exited before their mappings were read",
         "WARNING: 4 of 28 user frame addresses have no symbol",
     ] {
@@ -409,7 +409,7 @@ fn folded_output_keeps_warnings_on_stderr() {
     let o = retrace(&["profile", &fx(), "-f"]);
     assert!(o.status.success());
     assert!(!stdout(&o).contains("WARNING"));
-    assert!(stderr(&o).contains("retrace: WARNING: 9 events of this capture have no stack"));
+    assert!(stderr(&o).contains("retrace: WARNING: 12 events of this capture have no stack"));
     let delimited = ok(&["profile", &fx(), "-f", "-d"]);
     assert!(delimited.contains("td_io_queue;syscall;-;entry_SYSCALL_64;"));
 }
@@ -684,4 +684,70 @@ fn diff_aligns_folded_stacks() {
             .any(|l| l.starts_with("profile") || l.starts_with("offcputime")),
         "{summary}"
     );
+}
+
+/// (pid, comm, disk, kstack_id, latency ns) of every block_io_stack row.
+fn io_requests() -> Vec<(u32, String, String, u32, u64)> {
+    let mut out = Vec::new();
+    for b in read_table(&stacks_fixture(), "block_io_stack") {
+        let (ts, start) = (u64s(&b, "ts_ns"), u64s(&b, "ts_start_ns"));
+        let (pid, k) = (u32s(&b, "pid"), u32s(&b, "kstack_id"));
+        let (comm, disk) = (strs(&b, "comm"), strs(&b, "disk"));
+        for i in 0..b.num_rows() {
+            out.push((
+                pid[i],
+                comm[i].clone().unwrap(),
+                disk[i].clone().unwrap(),
+                k[i],
+                ts[i].unwrap() - start[i].unwrap(),
+            ));
+        }
+    }
+    assert!(out.len() > 100);
+    out
+}
+
+#[test]
+fn biostacks_histograms_and_folded_latency_per_stack() {
+    let naive = Naive::load();
+    let reqs = io_requests();
+    let folded_of = |pid: u32, comm: &str, k: u32| {
+        let e = Event { ts: 0, ts_off: 0, pid, comm: comm.to_string(), kstack: k, ustack: 0 };
+        naive.folded(&e, true, false)
+    };
+    // Folded: each stack's summed latency in microseconds.
+    let want = sum_by(reqs.iter().map(|(pid, comm, _, k, ns)| (folded_of(*pid, comm, *k), ns / 1000)));
+    let got = parse_folded(&ok(&["biostacks", &fx(), "-f"]));
+    assert_eq!(got, want);
+    // JSON: one row per submitter, stack and disk, with its request count.
+    let want = sum_by(reqs.iter().map(|(pid, comm, disk, k, _)| ((folded_of(*pid, comm, *k), disk.clone()), 1)));
+    let got: BTreeMap<(String, String), u64> = json_rows(&["biostacks", &fx()])
+        .iter()
+        .map(|r| ((text(r, "folded"), text(r, "disk")), num(r, "requests") as u64))
+        .collect();
+    assert_eq!(got, want);
+    // -d: one disk; -m: the histograms in ms. The text shows each group's slots.
+    let nvme: u64 = reqs.iter().filter(|r| r.2 == "nvme0n1").count() as u64;
+    let got: u64 = json_rows(&["biostacks", &fx(), "-d", "nvme0n1"])
+        .iter()
+        .map(|r| num(r, "requests") as u64)
+        .sum();
+    assert_eq!(got, nvme);
+    let text_ms = ok(&["biostacks", &fx(), "-m", "-d", "vda"]);
+    let vda: Vec<u64> = reqs.iter().filter(|r| r.2 == "vda").map(|r| r.4 / 1_000_000).collect();
+    let mut slots = vec![0u64; 64];
+    for ms in &vda {
+        slots[slot(*ms) as usize] += 1;
+    }
+    for (s, n) in slots.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let low = if s == 0 { 0 } else { 1u64 << s };
+        let line = format!("{low:>10} -> {:<10} : {n:<8}", (1u64 << (s + 1)) - 1);
+        assert!(text_ms.contains(&line), "{line:?} in\n{text_ms}");
+    }
+    assert!(text_ms.contains("msecs"), "{text_ms}");
+}
+
+#[test]
+fn biostacks_text_snapshot() {
+    assert_snapshots([("stacks-biostacks", ok(&["biostacks", &fx()]))]);
 }

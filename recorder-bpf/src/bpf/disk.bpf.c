@@ -15,6 +15,7 @@
 #include <bpf/bpf_tracing.h>
 #include "retrace.h"
 #include "ring.bpf.h"
+#include "block.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -48,21 +49,6 @@ struct {
  * recording (in flight at the stop, or completions no probe saw and whose
  * struct request was not reused since) is counted as lost by user space. */
 __s64 issued_in_flight = 0;
-
-/* struct request lost rq_disk in Linux 5.17 (commit f3fa33acca9f "block: remove
- * the ->rq_disk field in struct request"); the disk is then rq->q->disk. */
-struct request___has_rq_disk {
-	struct gendisk *rq_disk;
-} __attribute__((preserve_access_index));
-
-static __always_inline struct gendisk *rq_disk(struct request *rq)
-{
-	struct request___has_rq_disk *old = (void *)rq;
-
-	if (bpf_core_field_exists(old->rq_disk))
-		return BPF_CORE_READ(old, rq_disk);
-	return BPF_CORE_READ(rq, q, disk);
-}
 
 /* REQ_OP_* values have been stable since 4.10; the flag bits above them have
  * moved between releases, so they come from the running kernel's BTF. */
@@ -231,7 +217,6 @@ static __always_inline int on_complete(struct request *rq, int status)
 {
 	struct rq_start *s = bpf_map_lookup_elem(&in_flight, &rq);
 	struct rt_block_io *e;
-	struct gendisk *disk;
 	void *ring;
 
 	if (!s)
@@ -266,8 +251,7 @@ static __always_inline int on_complete(struct request *rq, int status)
 	e->tid = s->tid;
 	e->status = status;
 	__builtin_memcpy(e->comm, s->comm, sizeof(e->comm));
-	disk = rq_disk(rq);
-	e->dev = disk ? (BPF_CORE_READ(disk, major) << 20) | BPF_CORE_READ(disk, first_minor) : 0;
+	e->dev = rq_dev(rq);
 	fill_rwbs(e->rwbs, s->cmd_flags);
 	rt_submit(ring, e);
 out:

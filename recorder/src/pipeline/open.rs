@@ -174,10 +174,25 @@ pub(super) fn row_decoders(
     for (i, r) in running.iter_mut().enumerate() {
         decode_source(&mut rows, i, r.name)?;
         if let Some(map) = r.stack_map.take() {
-            rows.cx.stacks.add_map(i, map, r.name == "offcpu");
+            rows.cx
+                .stacks
+                .add_map(i, map, takes_stacks_in_a_probe(r.name));
         }
     }
     Ok(rows)
+}
+
+/// Whether a stack source walks its stacks inside a tracepoint or kernel-function
+/// probe (their kernel stacks start with the probe's own frames, to be stripped),
+/// rather than from a perf event's interrupt (profile's samples).
+fn takes_stacks_in_a_probe(source: &str) -> bool {
+    use retrace_schema::sources::Attach;
+    retrace_schema::sources::source(source).is_some_and(|d| {
+        d.probes
+            .iter()
+            .flat_map(|p| p.alternatives)
+            .all(|a| !matches!(a, Attach::PerfEvent(_)))
+    })
 }
 
 /// Have `rows` decode the records of source `src`, from its tables' declarations

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use libbpf_rs::{Link, MapCore, MapFlags, Object, ObjectBuilder};
+use libbpf_rs::{Link, MapCore, MapFlags, MapHandle, Object, ObjectBuilder};
 use retrace_schema::manifest::ProbeAttach;
 use retrace_schema::sources::{Attach, SourceDef};
 
@@ -24,19 +24,30 @@ pub struct GenericObject {
     links: Vec<Link>,
     /// Offset of `lost_events` in `.bss`.
     lost_at: Option<usize>,
+    /// Offset of `stack_errors` in `.bss` (sources that record stacks).
+    stack_errors_at: Option<usize>,
+}
+
+impl GenericObject {
+    /// A u64 counter of `.bss` at this offset.
+    fn bss_u64(&self, at: Option<usize>) -> Option<u64> {
+        let off = at?;
+        let map = self
+            .obj
+            .maps()
+            .find(|m| m.name().to_string_lossy().ends_with(".bss"))?;
+        let v = map.lookup(&0u32.to_ne_bytes(), MapFlags::ANY).ok()??;
+        Some(u64::from_ne_bytes(v.get(off..off + 8)?.try_into().ok()?))
+    }
 }
 
 impl LoadedObject for GenericObject {
     fn lost_events(&self) -> u64 {
-        let bss = self.lost_at.and_then(|off| {
-            let map = self
-                .obj
-                .maps()
-                .find(|m| m.name().to_string_lossy().ends_with(".bss"))?;
-            let v = map.lookup(&0u32.to_ne_bytes(), MapFlags::ANY).ok()??;
-            Some(u64::from_ne_bytes(v.get(off..off + 8)?.try_into().ok()?))
-        });
-        bss.unwrap_or(0) + super::recursion_misses(&self.obj)
+        self.bss_u64(self.lost_at).unwrap_or(0) + super::recursion_misses(&self.obj)
+    }
+
+    fn stack_errors(&self) -> u64 {
+        self.bss_u64(self.stack_errors_at).unwrap_or(0)
     }
 
     fn detach(&mut self) {
@@ -82,6 +93,8 @@ fn load(
         let name = m.name().to_string_lossy().into_owned();
         if name == "rings" {
             m.set_max_entries(opts.cpus as u32)?;
+        } else if name == "stack_map" {
+            m.set_max_entries(opts.stack_map_entries)?;
         } else if name.ends_with(".rodata") {
             let rodata = m
                 .initial_value_mut()
@@ -211,7 +224,18 @@ pub fn start(def: &'static SourceDef, opts: &Options, caps: &dyn KernelCaps) -> 
         });
     }
     let lost_at = layouts.global(".bss", "lost_events").map(|(off, _)| off);
-    Ok(Running::new(
+    let stack_errors_at = layouts.global(".bss", "stack_errors").map(|(off, _)| off);
+    // A source that records stacks hands its stack map to the stack collector.
+    let stack_map = if def.records_stacks {
+        let map = obj
+            .maps()
+            .find(|m| m.name() == "stack_map")
+            .ok_or_else(|| anyhow!("the {} BPF object has no stack_map", def.name))?;
+        Some(MapHandle::try_from(&map)?)
+    } else {
+        None
+    };
+    let mut running = Running::new(
         def.name,
         probes,
         rings,
@@ -219,6 +243,9 @@ pub fn start(def: &'static SourceDef, opts: &Options, caps: &dyn KernelCaps) -> 
             obj,
             links,
             lost_at,
+            stack_errors_at,
         }),
-    ))
+    );
+    running.stack_map = stack_map;
+    Ok(running)
 }
