@@ -5,10 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use arrow::array::{Array, AsArray};
-use arrow::compute::cast;
-use arrow::datatypes::DataType;
-
 use crate::support::*;
 
 fn files() -> PathBuf {
@@ -19,31 +15,8 @@ fn fx() -> String {
     files().to_string_lossy().into_owned()
 }
 
-/// Every row of a table, each column as text (nulls as "").
 fn rows(table: &str) -> Vec<BTreeMap<String, String>> {
-    let mut out = Vec::new();
-    for b in read_table(&files(), table) {
-        let cols: Vec<(String, arrow::array::ArrayRef)> = b
-            .schema()
-            .fields()
-            .iter()
-            .zip(b.columns())
-            .map(|(f, c)| (f.name().clone(), cast(c, &DataType::Utf8).unwrap()))
-            .collect();
-        for i in 0..b.num_rows() {
-            out.push(
-                cols.iter()
-                    .map(|(n, c)| {
-                        let s = c.as_string::<i32>();
-                        let v = if s.is_null(i) { "" } else { s.value(i) };
-                        (n.clone(), v.to_string())
-                    })
-                    .collect(),
-            );
-        }
-    }
-    assert!(!out.is_empty(), "{table} has rows");
-    out
+    text_rows(&files(), table)
 }
 
 fn int(r: &BTreeMap<String, String>, k: &str) -> i64 {

@@ -5,10 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use arrow::array::{Array, AsArray};
-use arrow::compute::cast;
-use arrow::datatypes::DataType;
-
 use crate::support::*;
 
 fn storage() -> PathBuf {
@@ -21,26 +17,7 @@ fn fx() -> String {
 
 /// Every row of a table, each column as text, in time order.
 fn rows(table: &str) -> Vec<BTreeMap<String, String>> {
-    let mut out: Vec<BTreeMap<String, String>> = Vec::new();
-    for b in read_table(&storage(), table) {
-        let cols: Vec<(String, arrow::array::ArrayRef)> = b
-            .schema()
-            .fields()
-            .iter()
-            .zip(b.columns())
-            .map(|(f, c)| (f.name().clone(), cast(c, &DataType::Utf8).unwrap()))
-            .collect();
-        for i in 0..b.num_rows() {
-            out.push(
-                cols.iter()
-                    .map(|(n, c)| {
-                        let s = c.as_string::<i32>();
-                        (n.clone(), if s.is_null(i) { String::new() } else { s.value(i).to_string() })
-                    })
-                    .collect(),
-            );
-        }
-    }
+    let mut out = text_rows(&storage(), table);
     out.sort_by_key(|r| r["ts_ns"].parse::<u64>().unwrap());
     assert!(out.len() > 100, "{table}");
     out

@@ -157,6 +157,37 @@ fn col_bool(b: &RecordBatch, name: &str) -> Vec<bool> {
     (0..c.len()).map(|i| c.value(i)).collect()
 }
 
+/// A table's rows with every column as text (nulls as ""), in file order: for
+/// checks that need a few columns of tables without a typed reader here.
+pub fn text_rows(capture: &Path, table: &str) -> Vec<BTreeMap<String, String>> {
+    let mut out = Vec::new();
+    for b in read_table(capture, table) {
+        let cols: Vec<(String, arrow::array::ArrayRef)> = b
+            .schema()
+            .fields()
+            .iter()
+            .zip(b.columns())
+            .map(|(f, c)| {
+                let text = arrow::compute::cast(c, &arrow::datatypes::DataType::Utf8).unwrap();
+                (f.name().clone(), text)
+            })
+            .collect();
+        for i in 0..b.num_rows() {
+            out.push(
+                cols.iter()
+                    .map(|(n, c)| {
+                        let s = c.as_string::<i32>();
+                        let v = if s.is_null(i) { "" } else { s.value(i) };
+                        (n.clone(), v.to_string())
+                    })
+                    .collect(),
+            );
+        }
+    }
+    assert!(!out.is_empty(), "{table} has rows in {}", capture.display());
+    out
+}
+
 /// One row of `block_io`.
 #[derive(Debug, Clone)]
 pub struct Bio {
