@@ -13,8 +13,9 @@
 --   $milliseconds       bool: histograms in ms instead of us (-m)
 --   $pids               string: ',pid,pid,' to keep, '' for all (-p)
 --
--- The query returns a row per latency slot; --json and --csv print one per
--- submitter, stack and disk, with the frames named.
+-- The query returns a row per submitter, stack, disk and latency slot (its log2
+-- `bucket`, us or ms with -m), which the text output draws as histograms; --json
+-- and --csv print one row per submitter, stack and disk, with the frames named:
 --
 -- Columns:
 --   pid, comm       the submitter
@@ -24,8 +25,7 @@
 --   kernel_stack    kernel frames, leaf first (named by retrace, not in the query)
 --   user_stack      empty
 --   folded          comm;kernel frames, root first (named by retrace)
---   bucket          the query's log2 slot of the latency (us, or ms with -m)
---   requests        requests (in that slot)
+--   requests        requests
 --   total_us        their summed latency, microseconds (each request's rounded down)
 SELECT
     pid,

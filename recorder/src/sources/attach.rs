@@ -186,6 +186,32 @@ mod tests {
     }
 
     #[test]
+    fn function_returns_use_fexit_then_kretprobe() {
+        let probes = source("vfscache").unwrap().probes;
+        let ret = |caps: &Fake, excluded: &HashSet<Attach>| {
+            choose(probes, caps, excluded)
+                .unwrap()
+                .into_iter()
+                .find(|c| c.probe.name == "d_lookup:return")
+                .unwrap()
+                .attach
+        };
+        let both = Fake(&["fentry", "fexit", "kprobe", "kretprobe"]);
+        assert_eq!(ret(&both, &HashSet::new()), Some(Attach::Fexit("d_lookup")));
+        // fexit refused at load like fentry: the kretprobe next.
+        let c = choose(probes, &both, &HashSet::new()).unwrap();
+        let failed: HashSet<Attach> = fallible(&c).into_iter().collect();
+        assert_eq!(ret(&both, &failed), Some(Attach::Kretprobe("d_lookup")));
+        assert_eq!(
+            Attach::Kretprobe("d_lookup").program(),
+            "kretprobe__d_lookup"
+        );
+        // Neither (this project's VM): every probe optional, none chosen.
+        let none = choose(probes, &Fake(&["tracepoint"]), &HashSet::new()).unwrap();
+        assert!(none.iter().all(|c| c.attach.is_none()));
+    }
+
+    #[test]
     fn no_alternative_is_an_error_that_says_what_was_tried() {
         let e = choose(oom(), &Fake(&[]), &HashSet::new())
             .unwrap_err()
