@@ -34,7 +34,7 @@ then ratios retrace/perf and retrace/perf -z, computed within each round (for sl
 the ratio of the workload's time under each, (1 + slow_retrace) / (1 + slow_perf), since
 a ratio of two small slowdowns means nothing). Root only.
 
-    bench/recorder.py [--sources disk,sched,syscalls,proc,fileio,files,pagecache] [--runs 3] [--bin DIR]
+    bench/recorder.py [--sources disk,sched,syscalls,proc,fileio,files,pagecache,biostacks] [--runs 3] [--bin DIR]
                       [--sched-loops 500000] [--syscall-loops 2000000] [--execs 3000]
                       [--opens 200000] [--fio-seconds 5] [--smoke] [--json FILE]
 
@@ -118,6 +118,18 @@ SOURCES = {
         "unit_event": "syscalls:sys_exit_openat",
         "emitters": ["sys_exit_openat", "sys_exit_newfstatat"],
         "unit": "open",
+    },
+    "biostacks": {
+        "tracepoints": ["block:block_io_start", "block:block_rq_insert",
+                        "block:block_rq_complete"],
+        "tables": ["block_io_stack"],
+        "unit_table": "block_io_stack",
+        # as for disk: perf keeps only a few percent of block_rq_complete
+        "unit_event": "block:block_io_start",
+        "emitters": ["block_rq_complete"],
+        "unit": "I/O",
+        # a stack walk per request: perf records the same with -g
+        "perf_callchain": True,
     },
     "pagecache": {
         "tracepoints": ["filemap:mm_filemap_get_pages", "filemap:mm_filemap_add_to_page_cache",
@@ -361,7 +373,8 @@ class OpenStorm(Workload):
 
 
 WORKLOADS = {"disk": Fio, "sched": SchedPipe, "syscalls": SyscallStorm, "proc": ExecLoop,
-             "fileio": FioBuffered, "files": OpenStorm, "pagecache": FioBuffered}
+             "fileio": FioBuffered, "files": OpenStorm, "pagecache": FioBuffered,
+             "biostacks": Fio}
 
 
 # ---------------------------------------------------------------------- recorders
@@ -436,6 +449,8 @@ def record_perf(args, source, workload, out, zstd):
     spec = SOURCES[source]
     tps = [t for t in spec["tracepoints"] if tracepoint_exists(t)]
     cmd = [PERF, "record", "-a", "-q", "-o", out] + (["-z"] if zstd else [])
+    if spec.get("perf_callchain"):
+        cmd.append("-g")
     for t in tps:
         cmd += ["-e", t]
     r = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -28,6 +28,7 @@ enum rt_files_kinds {
 	RT_KIND_FILE_UNLINK = 4,
 	RT_KIND_FILE_MOUNT = 5,
 	RT_KIND_FILE_MMAP = 6,
+	RT_KIND_FILE_RENAME = 7,
 };
 
 /* The kernel's dev_t: major << MINORBITS | minor (include/linux/kdev_t.h). */
@@ -143,6 +144,22 @@ struct rt_file_mmap {
 	char path[RT_PATH_SLOT * RT_PATH_DEPTH];
 };
 
+struct rt_file_rename {
+	__u32 kind;
+	__u32 pid;
+	__u64 ts;
+	__u64 ts_enter;
+	__s64 ret;
+	__u32 tid;
+	__s32 olddfd;
+	__s32 newdfd;
+	__u32 flags;
+	char call[16];
+	char comm[16];
+	char old_path[256];
+	char new_path[256];
+};
+
 RT_KINDS(rt_files_kinds);
 RT_KINDS(rt_files_const);
 RT_RECORD(rt_file_open);
@@ -151,6 +168,7 @@ RT_RECORD(rt_file_stat);
 RT_RECORD(rt_file_unlink);
 RT_RECORD(rt_file_mount);
 RT_RECORD(rt_file_mmap);
+RT_RECORD(rt_file_rename);
 
 /* Which call a task is in, and the arguments the exit needs. */
 enum call_id {
@@ -177,6 +195,9 @@ enum call_id {
 	CALL_FSMOUNT,
 	CALL_MOVE_MOUNT,
 	CALL_MMAP,
+	CALL_RENAME,
+	CALL_RENAMEAT,
+	CALL_RENAMEAT2,
 };
 
 struct in_call {
@@ -226,6 +247,9 @@ static __always_inline void call_name(char *dst, __u32 call)
 	case CALL_FSMOUNT: n = "fsmount"; break;
 	case CALL_MOVE_MOUNT: n = "move_mount"; break;
 	case CALL_MMAP: n = "mmap"; break;
+	case CALL_RENAME: n = "rename"; break;
+	case CALL_RENAMEAT: n = "renameat"; break;
+	case CALL_RENAMEAT2: n = "renameat2"; break;
 	default: n = "?"; break;
 	}
 	bpf_probe_read_kernel_str(dst, 16, n);
@@ -709,3 +733,76 @@ static __always_inline int exit_mmap(long ret)
 }
 
 RT_SYSCALL_EXIT(mmap, exit_mmap)
+
+/* The rename family: rename(old, new), renameat(olddfd, old, newdfd, new),
+ * renameat2(olddfd, old, newdfd, new, flags). The in_call's path and target
+ * carry the two paths, fd and mode the two directory fds; read at exit. */
+static __always_inline int enter_rename(__u32 call, __s32 olddfd, const void *old, __s32 newdfd,
+					const void *new, __u64 flags)
+{
+	struct in_call *c;
+
+	enter(call, olddfd, old, flags, (__u32)newdfd);
+	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	if (c && c->call == call)
+		c->target = (__u64)new;
+	return 0;
+}
+
+static __always_inline int exit_rename(long ret)
+{
+	struct in_call *c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	struct rt_file_rename *e;
+	__u64 id;
+	void *ring;
+
+	if (!c || c->call < CALL_RENAME || c->call > CALL_RENAMEAT2)
+		return 0;
+	e = rt_reserve(struct rt_file_rename, ring);
+	if (e) {
+		id = bpf_get_current_pid_tgid();
+		e->kind = RT_KIND_FILE_RENAME;
+		e->ts_enter = c->ts_enter;
+		e->ts = bpf_ktime_get_ns();
+		e->ret = ret;
+		e->olddfd = c->fd;
+		e->newdfd = (__s32)c->mode;
+		e->flags = c->flags;
+		e->pid = id >> 32;
+		e->tid = (__u32)id;
+		call_name(e->call, c->call);
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		user_str(e->old_path, sizeof(e->old_path), c->path);
+		user_str(e->new_path, sizeof(e->new_path), c->target);
+		rt_submit(ring, e);
+	}
+	c->call = CALL_NONE;
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_rename")
+int tracepoint__syscalls__sys_enter_rename(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_rename(CALL_RENAME, RT_AT_FDCWD, (const void *)ctx->args[0], RT_AT_FDCWD,
+			    (const void *)ctx->args[1], 0);
+}
+
+RT_SYSCALL_EXIT(rename, exit_rename)
+
+SEC("tracepoint/syscalls/sys_enter_renameat")
+int tracepoint__syscalls__sys_enter_renameat(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_rename(CALL_RENAMEAT, ctx->args[0], (const void *)ctx->args[1], ctx->args[2],
+			    (const void *)ctx->args[3], 0);
+}
+
+RT_SYSCALL_EXIT(renameat, exit_rename)
+
+SEC("tracepoint/syscalls/sys_enter_renameat2")
+int tracepoint__syscalls__sys_enter_renameat2(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_rename(CALL_RENAMEAT2, ctx->args[0], (const void *)ctx->args[1], ctx->args[2],
+			    (const void *)ctx->args[3], ctx->args[4]);
+}
+
+RT_SYSCALL_EXIT(renameat2, exit_rename)

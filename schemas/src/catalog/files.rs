@@ -11,7 +11,7 @@ use crate::tables::{col, origin::*, t, ColType::*, Table, MONO};
 
 pub static SOURCE: SourceDef = SourceDef {
     name: "files",
-    about: "file opens (path, flags, fd or error, and the file opened), stats, syncs (sync, fsync, ...), unlinks, mounts and mmaps per system call",
+    about: "file opens (path, flags, fd or error, and the file opened), stats, syncs (sync, fsync, ...), unlinks, renames, mounts and mmaps per system call",
     rate: "one row per open or sync: up to ~100k/s on a file-heavy host; opt-in",
     default: false,
     object: Some("files"),
@@ -65,6 +65,13 @@ pub static SOURCE: SourceDef = SourceDef {
         tracepoint_probe!("syscalls:sys_exit_move_mount", true),
         tracepoint_probe!("syscalls:sys_enter_mmap", false),
         tracepoint_probe!("syscalls:sys_exit_mmap", false),
+        // rename: x86_64 has it, arm64 only renameat and renameat2.
+        tracepoint_probe!("syscalls:sys_enter_rename", true),
+        tracepoint_probe!("syscalls:sys_exit_rename", true),
+        tracepoint_probe!("syscalls:sys_enter_renameat", true),
+        tracepoint_probe!("syscalls:sys_exit_renameat", true),
+        tracepoint_probe!("syscalls:sys_enter_renameat2", false),
+        tracepoint_probe!("syscalls:sys_exit_renameat2", false),
     ],
     needs: "syscalls tracepoints (CONFIG_FTRACE_SYSCALLS), task storage (5.11+)",
     loader: Loader::Generic,
@@ -78,6 +85,7 @@ pub static TABLES: &[&Table] = &[
     &FILE_UNLINK,
     &FILE_MOUNT,
     &FILE_MMAP,
+    &FILE_RENAME,
 ];
 
 pub static FILE_OPEN: Table = Table {
@@ -243,5 +251,31 @@ pub static FILE_MMAP: Table = Table {
         col("fstype", Str, "", "Type of its file system (empty for an anonymous mapping).", cstr("fstype")),
         col("inode_mode", U32, "", "The file's type and permission bits (st_mode).", field("imode")),
         col("path", Str, "", "The file's path within its file system (its mount point not included), root first; `.../` leads one deeper than 8 names, each up to 31 bytes.", dentry_path("path")),
+    ]),
+};
+
+pub static FILE_RENAME: Table = Table {
+    name: t("file_rename"),
+    source: t("files"),
+    record: Some(t("rt_file_rename")),
+    doc: t("One row per rename(2), renameat(2) or renameat2(2) that returned, paired in \
+            the kernel from the syscalls tracepoints: both paths as the caller passed \
+            them, and the result."),
+    sort_key: t("ts_ns"),
+    time_column: Some(t("ts_ns")),
+    keep_in_ring: false,
+    columns: Cow::Borrowed(&[
+        col("ts_ns", U64, MONO, "When the call returned.", field("ts")),
+        col("ts_enter_ns", U64, MONO, "When the call was entered.", field("ts_enter")),
+        col("pid", U32, "", "Process id (tgid).", field("pid")),
+        col("tid", U32, "", "Thread id.", field("tid")),
+        col("comm", Str, "", "Command name.", cstr("comm")),
+        col("call", Str, "", "The system call: rename, renameat or renameat2.", cstr("call")),
+        col("olddfd", I32, "", "Directory fd the old path is resolved against (-100 AT_FDCWD, also for rename).", field("olddfd")),
+        col("old_path", Str, "", "The old path, up to 255 bytes.", path("old_path")),
+        col("newdfd", I32, "", "Directory fd the new path is resolved against.", field("newdfd")),
+        col("new_path", Str, "", "The new path, up to 255 bytes.", path("new_path")),
+        col("flags", U32, "", "renameat2's flags (RENAME_NOREPLACE 1, RENAME_EXCHANGE 2, RENAME_WHITEOUT 4).", field("flags")),
+        col("ret", I64, "", "0, or a negative errno.", field("ret")),
     ]),
 };

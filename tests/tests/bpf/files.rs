@@ -1,8 +1,8 @@
 //! Source `files` end to end, driven by `tests/workloads/fileops.c`: a process
 //! with a known name opens a file a known number of times, fails to open a
-//! missing one a known number of times, fsyncs, syncs and stats both files; the
-//! raw tables, opensnoop (and `-x`), statsnoop and syncsnoop count exactly those
-//! calls.
+//! missing one a known number of times, fsyncs, syncs and stats both files, and
+//! renames one back and forth; the raw tables, opensnoop (and `-x`), statsnoop,
+//! syncsnoop and file_rename count exactly those calls.
 
 
 use serde_json::Value;
@@ -15,6 +15,7 @@ const MISSES: usize = 7;
 const FSYNCS: usize = 5;
 const SYNCS: usize = 2;
 const STATS: usize = 11;
+const RENAMES: usize = 3;
 const ENOENT: i64 = 2;
 
 #[test]
@@ -42,6 +43,7 @@ fn opens_and_syncs_are_counted_exactly() {
             &FSYNCS.to_string(),
             &SYNCS.to_string(),
             &STATS.to_string(),
+            &RENAMES.to_string(),
         ],
         0,
     );
@@ -125,4 +127,19 @@ fn opens_and_syncs_are_counted_exactly() {
         let lat = r.get("lat_ms").and_then(Value::as_f64).unwrap();
         assert!(lat > 0.0 && lat < 10_000.0, "{r}");
     }
+
+    // Renames: present to renamed and back, RENAMES times, then a missing one.
+    let renamed = files.join("renamed").to_string_lossy().into_owned();
+    let renames = sql(
+        &cap,
+        &format!("SELECT old_path, new_path, ret FROM file_rename WHERE pid = {pid} ORDER BY ts_ns"),
+    );
+    assert_eq!(renames.len(), 2 * RENAMES + 1, "{renames:?}");
+    for (i, r) in renames.iter().take(2 * RENAMES).enumerate() {
+        let (from, to) = if i % 2 == 0 { (&present, &renamed) } else { (&renamed, &present) };
+        assert_eq!((str_of(r, "old_path"), str_of(r, "new_path")), (from.as_str(), to.as_str()));
+        assert_eq!(i64_of(r, "ret"), 0, "{r}");
+    }
+    let last = &renames[2 * RENAMES];
+    assert_eq!((str_of(last, "old_path"), i64_of(last, "ret")), (missing.as_str(), -ENOENT));
 }
