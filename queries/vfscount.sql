@@ -4,7 +4,8 @@
 -- vfs_read, readv/preadv/preadv2 vfs_readv, write and pwrite64 vfs_write,
 -- writev/pwritev/pwritev2 vfs_writev (table file_io); opens vfs_open and, when
 -- they created their file, vfs_create too (file_open); fsync and fdatasync
--- vfs_fsync_range (file_sync); newfstatat and statx vfs_statx, statfs
+-- vfs_fsync_range (file_sync; msync's, which a shared file mapping makes
+-- with MS_SYNC, are not counted: its file is not resolved); newfstatat and statx vfs_statx, statfs
 -- vfs_statfs (file_stat); unlink and unlinkat vfs_unlink, rmdir and unlinkat
 -- with AT_REMOVEDIR vfs_rmdir (file_unlink). Opens count when they succeeded;
 -- other calls that failed before reaching the VFS (a bad fd, a missing path) are

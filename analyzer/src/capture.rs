@@ -272,11 +272,18 @@ impl Capture {
     /// Why a probe recorded nothing in this capture: its source attached, but the
     /// kernel offered no way to attach this probe. None when it attached (or its
     /// source did not run, which [`Self::source_problem`] reports).
-    pub fn probe_problem(&self, probe: &str) -> Option<String> {
-        let attached = self.manifest.sources.iter().find_map(|s| match &s.status {
-            SourceState::Attached { probes } => probes.iter().find(|p| p.probe == probe),
-            SourceState::Unavailable { .. } => None,
-        })?;
+    /// Only the given sources are looked in (probe names such as
+    /// `block:block_rq_insert` are shared by several).
+    pub fn probe_problem(&self, probe: &str, sources: &[&str]) -> Option<String> {
+        let attached = self
+            .manifest
+            .sources
+            .iter()
+            .filter(|s| sources.contains(&s.name.as_str()))
+            .find_map(|s| match &s.status {
+                SourceState::Attached { probes } => probes.iter().find(|p| p.probe == probe),
+                SourceState::Unavailable { .. } => None,
+            })?;
         let reason = attached.attach.strip_prefix("unavailable")?;
         let reason = reason.trim_start_matches([':', ' ']);
         Some(format!(
@@ -336,6 +343,26 @@ pub async fn register_many(ctx: &SessionContext, captures: &[(String, Capture)])
     };
     for table in first.tables() {
         ctx.deregister_table(table.name.as_ref())?;
+        // A column some capture's older segments lack is nullable in every part of
+        // the union, so that the parts agree.
+        let mut table = (**table).clone();
+        table.columns = table
+            .columns
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c.nullable |= captures.iter().any(|(_, cap)| {
+                    cap.tables()
+                        .iter()
+                        .find(|t| t.name == table.name)
+                        .and_then(|t| t.column(&c.name))
+                        .is_some_and(|other| other.nullable)
+                });
+                c
+            })
+            .collect::<Vec<_>>()
+            .into();
+        let table = &table;
         let mut union: Option<datafusion::dataframe::DataFrame> = None;
         for (name, capture) in captures {
             let df = ctx.read_table(capture.provider(table)?)?;

@@ -3,7 +3,8 @@
 -- before it of the same device (host_no, channel, target, lun) and driver tag,
 -- when no other completion of that tag came between (a tag is reused only once
 -- its command completed). Timeouts and driver refusals are left out; a command
--- dispatched before the recording started, or whose start was lost, has no row.
+-- dispatched before the recording started, or whose start was lost, has no row;
+-- nor has one without a tag (-1: kernels before 6.0 do not trace it).
 --
 -- Tables: scsi_cmd (source `scsi`). Used by scsilatency.
 --
@@ -28,6 +29,6 @@ FROM (
         lag(pid) OVER (PARTITION BY host_no, channel, target, lun, driver_tag ORDER BY ts_ns) AS start_pid,
         lag(comm) OVER (PARTITION BY host_no, channel, target, lun, driver_tag ORDER BY ts_ns) AS start_comm
     FROM scsi_cmd
-    WHERE event IN ('start', 'done')
+    WHERE event IN ('start', 'done') AND driver_tag >= 0
 ) paired
 WHERE event = 'done' AND prev_event = 'start'

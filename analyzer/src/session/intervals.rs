@@ -41,7 +41,7 @@ pub fn intervals(start: u64, end: u64, interval: u64) -> Vec<(u64, u64)> {
     (0..n)
         .map(|i| {
             let s = start + i * interval;
-            (s, (s + interval).min(end))
+            (s, s.saturating_add(interval).min(end))
         })
         .collect()
 }
@@ -88,5 +88,7 @@ mod tests {
         assert_eq!(intervals(10, 30, 10), vec![(10, 20), (20, 30)]);
         assert!(intervals(10, 10, 10).is_empty());
         assert!(intervals(10, 30, 0).is_empty());
+        // `retrace sql` binds the whole window as one interval of u64::MAX.
+        assert_eq!(intervals(10, 30, u64::MAX), vec![(10, 30)]);
     }
 }

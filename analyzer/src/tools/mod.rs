@@ -189,10 +189,15 @@ impl ToolDef {
     /// Why this tool cannot answer from a capture, or None when it can: a source
     /// that was not recorded, or a probe the recording kernel did not offer.
     pub fn missing_source(&self, capture: &Capture) -> Option<String> {
-        self.sources()
-            .into_iter()
+        let sources = self.sources();
+        sources
+            .iter()
             .find_map(|s| capture.source_problem(s))
-            .or_else(|| self.probes.iter().find_map(|p| capture.probe_problem(p)))
+            .or_else(|| {
+                self.probes
+                    .iter()
+                    .find_map(|p| capture.probe_problem(p, &sources))
+            })
     }
 }
 

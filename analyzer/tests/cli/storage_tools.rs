@@ -61,6 +61,12 @@ fn scsilatency_times_each_command_from_dispatch_to_completion() {
     let pairs = paired(&scsi, &["host_no", "channel", "target", "lun", "driver_tag"], "start", "done");
     let done = scsi.iter().filter(|r| r["event"] == "done").count();
     assert_eq!(pairs.len(), done - 1, "every completion but the one dispatched before the recording");
+    // The refused command is timed from its second dispatch, not its first.
+    let refused = scsi.iter().position(|r| r["event"] == "error").expect("a refused command");
+    let (first, again) = (&scsi[refused - 1], &scsi[refused + 1]);
+    assert_eq!((first["event"].as_str(), again["event"].as_str()), ("start", "start"));
+    assert!(pairs.iter().any(|(s, _, _)| s["ts_ns"] == again["ts_ns"]));
+    assert!(!pairs.iter().any(|(s, _, _)| s["ts_ns"] == first["ts_ns"]));
     let name = |op: i64| match op {
         0x28 => "READ_10",
         0x2a => "WRITE_10",

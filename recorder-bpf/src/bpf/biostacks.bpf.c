@@ -64,14 +64,18 @@ struct {
 	__type(value, struct started);
 } in_flight SEC(".maps");
 
-static __always_inline int on_start(void *ctx, struct request *rq)
+/* `first`: block_io_start, a request's first event, replaces whatever an earlier
+ * request on the same struct request left (a completion no probe saw); the
+ * insert that follows it keeps its entry. */
+static __always_inline int on_start(void *ctx, struct request *rq, bool first)
 {
 	struct started s = {};
 	__u64 key = (__u64)rq;
 	__u64 id = bpf_get_current_pid_tgid();
 
-	/* The first start wins: block_io_start comes before block_rq_insert. */
-	if (bpf_map_lookup_elem(&in_flight, &key))
+	if (first)
+		bpf_map_delete_elem(&in_flight, &key);
+	else if (bpf_map_lookup_elem(&in_flight, &key))
 		return 0;
 	if ((id >> 32) == exclude_tgid || !rt_current_passes())
 		return 0;
@@ -86,12 +90,12 @@ static __always_inline int on_start(void *ctx, struct request *rq)
 
 RT_TRACEPOINT(block_io_start, struct request *rq)
 {
-	return on_start(ctx, rq);
+	return on_start(ctx, rq, true);
 }
 
 RT_TRACEPOINT(block_rq_insert, struct request *rq)
 {
-	return on_start(ctx, rq);
+	return on_start(ctx, rq, false);
 }
 
 RT_TRACEPOINT(block_rq_complete, struct request *rq, blk_status_t error, unsigned int nr_bytes)

@@ -48,8 +48,7 @@ RT_KFUNC(md_flush_request, void *mddev, struct bio *bio)
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	if (bpf_probe_read_kernel_str(e->disk, sizeof(e->disk),
-				      BPF_CORE_READ(bio, bi_bdev, bd_disk, disk_name)) < 0)
+	if (BPF_CORE_READ_STR_INTO(&e->disk, bio, bi_bdev, bd_disk, disk_name) < 0)
 		e->disk[0] = 0;
 	rt_submit(ring, e);
 	return 0;

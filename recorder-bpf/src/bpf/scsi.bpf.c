@@ -104,7 +104,9 @@ struct trace_event_raw_scsi_cmd_done_timeout_template___rt {
 			e->lun = BPF_CORE_READ(ctx, lun);                        \
 			e->opcode = BPF_CORE_READ(ctx, opcode);                  \
 			e->cmd_len = BPF_CORE_READ(ctx, cmd_len);                \
-			e->driver_tag = BPF_CORE_READ(ctx, driver_tag);          \
+			/* driver_tag: in these tracepoints since Linux 6.0 */  \
+			e->driver_tag = bpf_core_field_exists(ctx->driver_tag) ? \
+					BPF_CORE_READ(ctx, driver_tag) : -1;     \
 			e->data_sglen = BPF_CORE_READ(ctx, data_sglen);          \
 			e->result = (res);                                       \
 			rt_submit(ring, e);                                      \

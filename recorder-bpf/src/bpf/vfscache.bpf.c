@@ -39,14 +39,22 @@ RT_KINDS(rt_vfscache_kinds);
 RT_RECORD(rt_vfs_cache);
 
 /* The name d_lookup was asked for, from its entry to its return, per thread. */
+struct asked {
+	__u64 name;
+	__u32 len;
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct asked);
 } d_lookup_names SEC(".maps");
 
-static __always_inline int vfs_cache(const char *event, const void *name)
+/* `len`: the name's length when known (a qstr's: its name points into the whole
+ * path, so only len bytes are the component), else 0 to read up to the NUL. */
+static __always_inline int vfs_cache(const char *event, const void *name, __u32 len)
 {
 	struct rt_vfs_cache *e;
 	void *ring;
@@ -66,44 +74,50 @@ static __always_inline int vfs_cache(const char *event, const void *name)
 	bpf_probe_read_kernel_str(e->event, sizeof(e->event), event);
 	if (!name || bpf_probe_read_kernel_str(e->name, sizeof(e->name), name) < 0)
 		e->name[0] = 0;
+	else if (len && len < sizeof(e->name))
+		e->name[len & (sizeof(e->name) - 1)] = 0;
 	rt_submit(ring, e);
 	return 0;
 }
 
 RT_KFUNC(lookup_fast, struct nameidata *nd)
 {
-	return vfs_cache("dentry_ref", BPF_CORE_READ(nd, last.name));
+	return vfs_cache("dentry_ref", BPF_CORE_READ(nd, last.name), BPF_CORE_READ(nd, last.len));
 }
 
 RT_KFUNC(d_lookup, const struct dentry *parent, const struct qstr *name)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 p = (__u64)BPF_CORE_READ(name, name);
+	struct asked a = {
+		.name = (__u64)BPF_CORE_READ(name, name),
+		.len = BPF_CORE_READ(name, len),
+	};
 
-	bpf_map_update_elem(&d_lookup_names, &tid, &p, BPF_ANY);
-	return vfs_cache("dentry_slow", (const void *)p);
+	bpf_map_update_elem(&d_lookup_names, &tid, &a, BPF_ANY);
+	return vfs_cache("dentry_slow", (const void *)a.name, a.len);
 }
 
 RT_KRETFUNC(d_lookup)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 *p = bpf_map_lookup_elem(&d_lookup_names, &tid);
-	const void *name = p ? (const void *)*p : NULL;
+	struct asked *a = bpf_map_lookup_elem(&d_lookup_names, &tid);
 
-	if (ret == 0)
-		vfs_cache("dentry_miss", name);
+	if (ret == 0 && a)
+		vfs_cache("dentry_miss", (const void *)a->name, a->len);
+	else if (ret == 0)
+		vfs_cache("dentry_miss", NULL, 0);
 	bpf_map_delete_elem(&d_lookup_names, &tid);
 	return 0;
 }
 
 RT_KFUNC(find_inode_fast, struct super_block *sb)
 {
-	return vfs_cache("inode_ref", NULL);
+	return vfs_cache("inode_ref", NULL, 0);
 }
 
 RT_KRETFUNC(find_inode_fast)
 {
 	if (ret == 0)
-		vfs_cache("inode_miss", NULL);
+		vfs_cache("inode_miss", NULL, 0);
 	return 0;
 }

@@ -9,11 +9,32 @@ use crate::stacks::Stacks;
 
 /// Resolves device numbers to disk names through /sys on the recording host.
 #[derive(Default)]
-pub struct DiskNames(HashMap<(u32, u32), String>);
+pub struct DiskNames {
+    names: HashMap<(u32, u32), String>,
+    /// Devices of the file systems mounted on the recording host (read once).
+    mounted: Option<std::collections::HashSet<(u32, u32)>>,
+}
 
 impl DiskNames {
+    /// Whether a file system on this device is mounted here (/proc/self/mountinfo):
+    /// the kernel's bdev pseudo file system never is.
+    pub fn is_mounted(&mut self, major: u32, minor: u32) -> bool {
+        self.mounted
+            .get_or_insert_with(|| {
+                std::fs::read_to_string("/proc/self/mountinfo")
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|l| {
+                        let (ma, mi) = l.split_whitespace().nth(2)?.split_once(':')?;
+                        Some((ma.parse().ok()?, mi.parse().ok()?))
+                    })
+                    .collect()
+            })
+            .contains(&(major, minor))
+    }
+
     pub fn name(&mut self, major: u32, minor: u32) -> &str {
-        self.0
+        self.names
             .entry((major, minor))
             .or_insert_with(|| {
                 std::fs::read_link(format!("/sys/dev/block/{major}:{minor}"))

@@ -494,11 +494,23 @@ fn run_step(s: Step, rec: &[u8], buf: &mut Buf, input: &mut StepInput) -> bool {
             buf.push_str(cx.disks.name(major as u32, minor as u32));
         }
         Step::BdevName { dev, ino } => {
-            let sb_major = int(rec, dev) >> minor_bits;
+            // A bdev inode: its superblock is an unnamed device (major 0; not 0:0,
+            // which `dirty` rows carry for "unknown") that no mounted file system
+            // has (tmpfs, btrfs and overlay are mounted), and its number, read as a
+            // dev_t, is a block device of this host.
+            let sb = int(rec, dev);
+            let (sb_major, sb_minor) = (sb >> minor_bits, sb & ((1 << minor_bits) - 1));
             let ino = int(rec, ino);
             let (major, minor) = (ino >> minor_bits, ino & ((1 << minor_bits) - 1));
-            let name = match (sb_major, u32::try_from(major), u32::try_from(minor)) {
-                (0, Ok(major), Ok(minor)) if major > 0 => cx.disks.known(major, minor),
+            let name = match (u32::try_from(major), u32::try_from(minor)) {
+                (Ok(major), Ok(minor))
+                    if sb_major == 0
+                        && sb != 0
+                        && major > 0
+                        && !cx.disks.is_mounted(0, sb_minor as u32) =>
+                {
+                    cx.disks.known(major, minor)
+                }
                 _ => None,
             };
             buf.push_str(name.unwrap_or(""));

@@ -444,15 +444,36 @@ fn a_block_devices_own_pages_are_named_and_files_are_not() {
         })
     };
     let dev_t = (major << 20) | minor;
-    assert_eq!(
-        text_of(&page(3, dev_t), "bdev"),
-        name,
-        "a bdev inode (unnamed superblock)"
-    );
+    // The bdev pseudo file system's device: unnamed, and never mounted.
+    let mounted = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let mounted_anon: Vec<i64> = mounted
+        .lines()
+        .filter_map(|l| {
+            let (ma, mi) = l.split_whitespace().nth(2)?.split_once(':')?;
+            (ma == "0").then(|| mi.parse::<i64>().ok()).flatten()
+        })
+        .collect();
+    let bdev_sb = (1..).find(|m| !mounted_anon.contains(m)).unwrap();
+    assert_eq!(text_of(&page(bdev_sb, dev_t), "bdev"), name, "a bdev inode");
     assert_eq!(
         text_of(&page((254 << 20) | 1, dev_t), "bdev"),
         "",
         "a file on a disk"
     );
-    assert_eq!(text_of(&page(3, 55), "bdev"), "", "a tmpfs file");
+    assert_eq!(
+        text_of(&page(bdev_sb, 55), "bdev"),
+        "",
+        "a small inode number"
+    );
+    // `dirty` rows name no superblock (dev 0): never a block device's.
+    assert_eq!(text_of(&page(0, dev_t), "bdev"), "", "no superblock");
+    // An unnamed device that a mounted file system has (tmpfs, btrfs): not bdev's,
+    // whatever its inode numbers.
+    if let Some(minor) = mounted_anon.first() {
+        assert_eq!(
+            text_of(&page(*minor, dev_t), "bdev"),
+            "",
+            "mounted 0:{minor}"
+        );
+    }
 }

@@ -54,7 +54,7 @@ pub static SCSI_CMD: Table = Table {
         col("lun", U32, "", "Logical unit number.", field("lun")),
         col("opcode", U32, "", "The command's operation code (0x28 READ(10), 0x2a WRITE(10), 0x35 SYNCHRONIZE CACHE, ...).", field("opcode")),
         col("cmd_len", U32, "bytes", "Length of its command descriptor block.", field("cmd_len")),
-        col("driver_tag", I32, "", "Its tag among the host's in-flight commands (-1: none).", field("driver_tag")),
+        col("driver_tag", I32, "", "Its tag among the host's in-flight commands (-1: none, or a kernel before 6.0, whose tracepoints do not carry it: such commands cannot be paired).", field("driver_tag")),
         col("data_sglen", U32, "", "Scatter-gather entries of its data.", field("data_sglen")),
         col("result", I32, "", "`done` and `timeout`: the SCSI result (host byte << 16 | status byte, e.g. 0x2 CHECK CONDITION, 0x30000 DID_TIME_OUT); `error`: the driver's return code; 0 for `start`.", field("result")),
     ]),

@@ -37,8 +37,9 @@ pub enum Origin {
     DiskName(Text),
     /// The block device whose own page cache an inode is (the cache `dd` or a file
     /// system's metadata reads fill): when the superblock's `dev` field is an unnamed
-    /// device (major 0: the kernel's bdev pseudo file system) and the `ino` field,
-    /// read as a dev_t, names a block device of the recording host, that device's
+    /// device (major 0, not 0:0) that no file system mounted on the recording host
+    /// has (the kernel's bdev pseudo file system is never mounted), and the `ino`
+    /// field, read as a dev_t, names a block device of that host, the device's
     /// name; empty otherwise.
     BdevName { dev: Text, ino: Text },
     /// Negative errno of a `blk_status_t` field, converted as the kernel does.
