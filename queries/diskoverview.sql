@@ -26,7 +26,7 @@
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
 -- @about   Disks at a glance: requests, Kbytes, IOPS, latency, queue time and errors per disk and operation
--- @after   biopattern
+-- @after   biostacks
 -- @tables  block_io
 -- @interval
 -- @example | Each disk over the whole capture
