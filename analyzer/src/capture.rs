@@ -109,7 +109,25 @@ impl Capture {
     /// Check the segments of one table; keep the good ones, report the others.
     fn load_table(&mut self, table: &Table, options: OpenOptions) -> Result<()> {
         let mut good = Vec::new();
-        for path in segment_paths(&self.dir, table)? {
+        let found = segment_paths(&self.dir, table)?;
+        for (path, problem) in found.refused {
+            if options.strict {
+                return Err(Error::Capture {
+                    path,
+                    problem: format!("{problem} (--strict refuses damaged segments)"),
+                });
+            }
+            let what = if path.ends_with(table.name.as_ref()) {
+                "table folder"
+            } else {
+                "segment"
+            };
+            self.damage.push(format!(
+                "warning: skipping {what} {}: {problem}",
+                path.display()
+            ));
+        }
+        for path in found.files {
             match segment::check(&path, table) {
                 Ok(seg) => good.push(seg),
                 Err(problem) if options.strict => {
@@ -393,10 +411,12 @@ fn undeclared_tables(dir: &Path) -> Vec<Arc<Table>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
+    // Folders (not links to them) with a table's name: the rest is not a table.
     let mut names: Vec<String> = entries
         .flatten()
-        .filter(|e| e.path().is_dir())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| retrace_schema::manifest::is_plain_name(n))
         .filter(|n| retrace_schema::table(n).is_none())
         .collect();
     names.sort();
@@ -407,6 +427,7 @@ fn undeclared_tables(dir: &Path) -> Vec<Arc<Table>> {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
                 .ok()?
                 .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
                 .map(|e| e.path())
                 .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
                 .collect();
@@ -452,27 +473,62 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
 
 /// The closed segments of a table, in sequence order. Temp files (a leading '.', ending
 /// in `.tmp`) and anything not ending in `.parquet` are skipped.
-fn segment_paths(dir: &Path, table: &Table) -> Result<Vec<PathBuf>> {
+fn segment_paths(dir: &Path, table: &Table) -> Result<Segments> {
     let dir = dir.join(table.name.as_ref());
     let read_error = |e: std::io::Error| Error::Capture {
         path: dir.clone(),
         problem: e.to_string(),
     };
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+    let mut found = Segments::default();
+    // The table's folder itself must be one: a link could lead out of the capture.
+    match std::fs::symlink_metadata(&dir) {
+        Ok(md) if md.file_type().is_dir() => {}
+        Ok(md) => {
+            found.refused.push((
+                dir.clone(),
+                format!(
+                    "not a table folder ({})",
+                    retrace_schema::file_kind(&md.file_type())
+                ),
+            ));
+            return Ok(found);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
         Err(e) => return Err(read_error(e)),
-    };
-    let mut files = Vec::new();
+    }
+    let entries = std::fs::read_dir(&dir).map_err(read_error)?;
     for entry in entries {
         let entry = entry.map_err(read_error)?;
         let name = entry.file_name();
-        if is_segment_name(&name.to_string_lossy()) {
-            files.push(entry.path());
+        if !is_segment_name(&name.to_string_lossy()) {
+            continue;
+        }
+        // Only regular files: a FIFO would block the reader forever, a link could
+        // lead out of the capture, a device read anything. (The entry's own type:
+        // links are not followed.)
+        let kind = entry.file_type().map_err(read_error)?;
+        if kind.is_file() {
+            found.files.push(entry.path());
+        } else {
+            found.refused.push((
+                entry.path(),
+                format!(
+                    "not a regular file ({}), not read",
+                    retrace_schema::file_kind(&kind)
+                ),
+            ));
         }
     }
-    files.sort();
-    Ok(files)
+    found.files.sort();
+    found.refused.sort();
+    Ok(found)
+}
+
+/// A table folder's segment files, and what in it looked like one but is not read.
+#[derive(Default)]
+struct Segments {
+    files: Vec<PathBuf>,
+    refused: Vec<(PathBuf, String)>,
 }
 
 /// A segment as a URL for DataFusion. Canonical: the object store refuses `..`, and

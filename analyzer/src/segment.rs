@@ -34,7 +34,7 @@ pub struct Segment {
 /// Check the segment at `path` against `table`. The error says what is wrong with the
 /// file, in a few words that follow its path in a message.
 pub fn check(path: &Path, table: &Table) -> Result<Segment, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let file = open_segment(path)?;
     let len = file
         .metadata()
         .map_err(|e| format!("cannot read: {e}"))?
@@ -66,10 +66,33 @@ pub fn check(path: &Path, table: &Table) -> Result<Segment, String> {
     })
 }
 
+/// Open a segment for reading: without following a link and without blocking (a
+/// FIFO put in its place after the folder was listed would block an ordinary
+/// open forever), and only if it is a regular file.
+fn open_segment(path: &Path) -> Result<File, String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot open: {e}"))?;
+    let kind = file
+        .metadata()
+        .map_err(|e| format!("cannot read: {e}"))?
+        .file_type();
+    if !kind.is_file() {
+        return Err(format!(
+            "not a regular file ({}), not read",
+            retrace_schema::file_kind(&kind)
+        ));
+    }
+    Ok(file)
+}
+
 /// Decode every page of a segment whose footer passed [`check`]: the slow, thorough
 /// check, run only when a query failed on data that the footer check cannot see.
 pub fn decode(path: &Path) -> Result<(), String> {
-    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let file = open_segment(path)?;
     let decoded =
         crate::panic_guard::quietly(AssertUnwindSafe(|| -> parquet::errors::Result<()> {
             let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.build()?;
@@ -199,7 +222,7 @@ fn shorten(s: &str, max: usize) -> String {
 
 /// The Arrow schema of a segment, if its footer can be read.
 pub fn schema(path: &Path) -> Option<arrow::datatypes::Schema> {
-    let file = File::open(path).ok()?;
+    let file = open_segment(path).ok()?;
     let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional);
     let loaded = crate::panic_guard::quietly(AssertUnwindSafe(|| {
         ArrowReaderMetadata::load(&file, options)

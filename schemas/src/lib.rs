@@ -41,3 +41,24 @@ pub enum Error {
     #[error("table {table}: {problem}")]
     Rows { table: String, problem: String },
 }
+
+/// What kind of file a directory entry is, in a few words, for messages about
+/// files a capture should not hold.
+pub fn file_kind(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "not a regular file"
+    }
+}

@@ -208,6 +208,17 @@ pub struct ChildCommand {
     pub exit_status: Option<i32>,
 }
 
+/// The largest manifest a reader accepts: a recorder's is a few KiB.
+pub const MANIFEST_MAX_BYTES: u64 = 16 << 20;
+
+/// A name a recorder gives tables and sources: 1 to 64 of `a-z`, `0-9`, `_`.
+pub fn is_plain_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 impl Manifest {
     /// Parse a manifest and check that this reader understands its format version.
     pub fn from_json(text: &str) -> Result<Self, Error> {
@@ -225,16 +236,54 @@ impl Manifest {
                 supported: FORMAT_VERSION,
             });
         }
-        serde_json::from_value(probe).map_err(|e| Error::Manifest(e.to_string()))
+        let m: Manifest =
+            serde_json::from_value(probe).map_err(|e| Error::Manifest(e.to_string()))?;
+        m.check_names()?;
+        Ok(m)
     }
 
-    /// Read `manifest.json` of a capture folder.
+    /// Table and source names become paths and SQL names: a manifest from another
+    /// machine may name only what a recorder could have written.
+    fn check_names(&self) -> Result<(), Error> {
+        let names = self
+            .tables
+            .keys()
+            .map(|t| ("table", t.as_str()))
+            .chain(self.sources.iter().map(|s| ("source", s.name.as_str())));
+        for (what, name) in names {
+            if !is_plain_name(name) {
+                return Err(Error::Manifest(format!(
+                    "it names a {what} {:?}, which is not a {what} name (lower-case letters, digits and _, at most 64)",
+                    name.chars().take(80).collect::<String>()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Read `manifest.json` of a capture folder: a regular file (not a link, a FIFO
+    /// or a device, which could block or lead out of the capture) of at most
+    /// [`MANIFEST_MAX_BYTES`].
     pub fn read(capture_dir: &Path) -> Result<Self, Error> {
         let path = capture_dir.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+        let io = |e: std::io::Error| Error::Io {
             path: path.clone(),
             source: e,
-        })?;
+        };
+        let md = std::fs::symlink_metadata(&path).map_err(io)?;
+        if !md.file_type().is_file() {
+            return Err(Error::Manifest(format!(
+                "{MANIFEST_FILE} is not a regular file ({})",
+                crate::file_kind(&md.file_type())
+            )));
+        }
+        if md.len() > MANIFEST_MAX_BYTES {
+            return Err(Error::Manifest(format!(
+                "{MANIFEST_FILE} is {} bytes, more than a manifest can be ({MANIFEST_MAX_BYTES})",
+                md.len()
+            )));
+        }
+        let text = std::fs::read_to_string(&path).map_err(io)?;
         Self::from_json(&text)
     }
 

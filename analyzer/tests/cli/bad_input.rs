@@ -440,3 +440,125 @@ fn incomplete_capture_is_read_with_a_warning() {
         .count();
     assert_eq!(rows.as_array().unwrap().len(), before);
 }
+
+/// Run retrace, killed after 20 s: a hostile capture must never make it block.
+/// Its output goes to files, so that a full pipe cannot block it either.
+fn retrace_bounded(args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::ExitStatusExt;
+    let out = tempfile::tempfile().unwrap();
+    let err = tempfile::tempfile().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_retrace"))
+        .args(args)
+        .stdout(out.try_clone().unwrap())
+        .stderr(err.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("retrace {args:?} blocked for 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let read = |mut f: std::fs::File| {
+        use std::io::{Read, Seek};
+        let mut v = Vec::new();
+        f.rewind().unwrap();
+        f.read_to_end(&mut v).unwrap();
+        v
+    };
+    std::process::Output {
+        status: std::process::ExitStatus::from_raw(status.into_raw()),
+        stdout: read(out),
+        stderr: read(err),
+    }
+}
+
+#[test]
+fn a_fifo_segment_is_skipped_not_waited_on() {
+    let cap = copy_capture(&fixture());
+    let fifo = cap.path().join("block_io/000009.parquet");
+    let c = std::ffi::CString::new(s(&fifo)).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let o = retrace_bounded(&["biosnoop", &s(cap.path()), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = format!(
+        "retrace: warning: skipping segment {}: not a regular file (a FIFO), not read",
+        s(&fifo)
+    );
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), block_io(&fixture()).len());
+    let o = retrace_bounded(&["--strict", "biosnoop", &s(cap.path())]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn links_out_of_the_capture_are_not_followed() {
+    // A segment that is a link to a file outside the capture.
+    let cap = copy_capture(&fixture());
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("secret.parquet");
+    std::fs::copy(cap.path().join("block_io/000001.parquet"), &target).unwrap();
+    let link = cap.path().join("block_io/000009.parquet");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = retrace_bounded(&["biosnoop", &s(cap.path()), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = format!(
+        "retrace: warning: skipping segment {}: not a regular file (a symbolic link), not read",
+        s(&link)
+    );
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), block_io(&fixture()).len(), "the link's rows are not read");
+
+    // A table folder that is a link: none of it is read.
+    let cap = copy_capture(&fixture());
+    let moved = outside.path().join("block_io");
+    std::fs::rename(cap.path().join("block_io"), &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, cap.path().join("block_io")).unwrap();
+    let o = retrace_bounded(&["biosnoop", &s(cap.path()), "--json"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("skipping table folder") && err.contains("not a table folder (a symbolic link)"),
+        "{err}"
+    );
+    // An undeclared folder reached through a link is not read as a table either.
+    let cap = copy_capture(&fixture());
+    std::os::unix::fs::symlink(&moved, cap.path().join("extra_table")).unwrap();
+    let o = retrace_bounded(&["sql", &s(cap.path()), "SELECT count(*) AS n FROM extra_table"]);
+    assert!(!o.status.success(), "{}", stdout(&o));
+}
+
+#[test]
+fn a_manifest_must_be_a_bounded_regular_file_naming_plain_tables() {
+    // A table named to lead out of the capture.
+    let cap = copy_capture(&fixture());
+    edit_manifest(cap.path(), |m| {
+        let t = m["tables"]["block_io"].clone();
+        m["tables"]["../../etc"] = t;
+    });
+    let o = retrace_bounded(&["info", &s(cap.path())]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("names a table \"../../etc\", which is not a table name"), "{}", stderr(&o));
+    // A FIFO in place of the manifest: an error, not a wait.
+    let cap = copy_capture(&fixture());
+    let manifest = cap.path().join("manifest.json");
+    std::fs::remove_file(&manifest).unwrap();
+    let c = std::ffi::CString::new(s(&manifest)).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let o = retrace_bounded(&["info", &s(cap.path())]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("manifest.json is not a regular file (a FIFO)"), "{}", stderr(&o));
+    // A manifest far larger than any recorder writes.
+    let cap = copy_capture(&fixture());
+    let f = std::fs::File::create(cap.path().join("manifest.json")).unwrap();
+    f.set_len(17 << 20).unwrap();
+    let o = retrace_bounded(&["info", &s(cap.path())]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("more than a manifest can be"), "{}", stderr(&o));
+}
