@@ -854,37 +854,10 @@ pub(crate) fn fixture_manifest(
 }
 
 fn manifest() -> Manifest {
-    Manifest {
-        format_version: FORMAT_VERSION,
-        retrace_version: "0.1.0".into(),
-        command_line: [
-            "retrace-record",
-            "--sources",
-            "disk,proc",
-            "--output",
-            "basic",
-            "--",
-            "fio",
-            "job.fio",
-        ]
-        .map(String::from)
-        .to_vec(),
-        host: HostInfo {
-            hostname: "fixture-host".into(),
-            kernel_release: "6.18.0-fixture".into(),
-            boot_id: "0b7c3f1e-5a1d-4c55-9b0e-6d2f4f1a2b3c".into(),
-            cpu_count: 4,
-            arch: "x86_64".into(),
-        },
-        clock_start: ClockPair {
-            monotonic_ns: START_NS,
-            wall_ns: START_WALL_NS,
-        },
-        clock_end: Some(ClockPair {
-            monotonic_ns: START_NS + SPAN_NS,
-            wall_ns: START_WALL_NS + SPAN_NS,
-        }),
-        sources: vec![
+    let mut m = fixture_manifest(
+        "basic",
+        "disk,proc",
+        vec![
             attached(
                 "disk",
                 &[
@@ -906,17 +879,18 @@ fn manifest() -> Manifest {
                 0,
             ),
         ],
-        filters: Filters::default(),
-        tables: Default::default(),
-        command: Some(ChildCommand {
-            argv: vec!["fio".into(), "job.fio".into()],
-            pid: 4242,
-            exit_status: Some(0),
-        }),
-        ended_by: Some("command exited".into()),
-        recording: Default::default(),
-        complete: false,
-    }
+    );
+    m.command_line
+        .extend(["--", "fio", "job.fio"].map(String::from));
+    m.command = Some(ChildCommand {
+        argv: vec!["fio".into(), "job.fio".into()],
+        pid: 4242,
+        exit_status: Some(0),
+    });
+    m.ended_by = Some("command exited".into());
+    // The basic capture is one a killed recorder left: incomplete.
+    m.complete = false;
+    m
 }
 
 /// Split time-sorted rows into `n` consecutive chunks of the capture span.
