@@ -11,6 +11,7 @@ pub mod error;
 pub mod info;
 pub mod kernel_names;
 pub mod native;
+pub mod net_names;
 pub mod output;
 pub mod panic_guard;
 pub mod recording_notes;

@@ -12,6 +12,7 @@
 //!   `scsi_status(result)` "SAM_STAT_GOOD": a SCSI command and its result by name.
 //! - `nvme_opcode(code)`: "nvme_cmd_read" for 2, "nvme_admin_identify" for 256 + 6
 //!   (admin commands are 256 plus their opcode).
+//! - `tcp_state_name(state)`: "ESTABLISHED" for 1, as tcpstates prints TCP states.
 //! - `join_args(args)`: an argv list joined by spaces, as execsnoop prints it.
 //! - `syscall_name(nr, arch)`: "openat" for 257 on "x86_64" (`syscall_<nr>` when
 //!   unknown); tools bind `arch` from the capture's manifest (`host.arch`).
@@ -29,6 +30,7 @@ use datafusion::logical_expr::{
 use datafusion::prelude::SessionContext;
 
 use crate::kernel_names::{bio_flags_label, errno_name, mount_flags, signal_name, syscall_name};
+use crate::net_names;
 use crate::storage_names;
 
 /// Register every retrace function in a session.
@@ -52,6 +54,9 @@ pub fn register(ctx: &SessionContext) {
         }),
         Unary::new("nvme_opcode", DataType::Utf8, |a| {
             name_ints(a, "nvme_opcode", storage_names::nvme_opcode_name)
+        }),
+        Unary::new("tcp_state_name", DataType::Utf8, |a| {
+            name_ints(a, "tcp_state_name", net_names::tcp_state_name)
         }),
     ] {
         ctx.register_udf(ScalarUDF::from(udf));

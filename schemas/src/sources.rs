@@ -56,6 +56,24 @@ macro_rules! tracepoint_probe {
 }
 pub(crate) use tracepoint_probe;
 
+/// A [`Probe`] on a tracepoint through its BTF-typed raw form, else its raw form
+/// (`tp_btf_probe!("sock:inet_sock_set_state", "inet_sock_set_state", false)`: the
+/// probe's name, the tracepoint, whether it is optional); the programs are written
+/// with RT_TRACEPOINT (recorder-bpf/src/bpf/probe.bpf.h).
+macro_rules! tp_btf_probe {
+    ($name:literal, $tp:literal, $optional:expr) => {
+        $crate::sources::Probe {
+            name: $name,
+            alternatives: &[
+                $crate::sources::Attach::TpBtf($tp),
+                $crate::sources::Attach::RawTp($tp),
+            ],
+            optional: $optional,
+        }
+    };
+}
+pub(crate) use tp_btf_probe;
+
 /// A [`Probe`] on a kernel function, optional: fentry, else kprobe
 /// (`kfunc_probe!("lookup_fast", "lookup_fast")`, the probe's name first); its
 /// return with `kfunc_probe!(return "d_lookup:return", "d_lookup")`: fexit, else

@@ -44,6 +44,7 @@ pub static VIEWS: &[ViewDef] = &[
     view!("file_name"),
     view!("scsi_cmd_latency"),
     view!("nvme_cmd_latency"),
+    view!("tcp_session"),
 ];
 
 /// Look a view up by name.

@@ -24,6 +24,10 @@ enum Step {
     CStr(FieldLayout),
     Path(FieldLayout),
     DentryPath(FieldLayout),
+    InetAddr {
+        family: FieldLayout,
+        addr: FieldLayout,
+    },
     Argv {
         args: FieldLayout,
         count: FieldLayout,
@@ -469,6 +473,16 @@ fn run_step(s: Step, rec: &[u8], buf: &mut Buf, input: &mut StepInput) -> bool {
             let text = retrace_schema::tables::origin::join_dentry_path(bytes(rec, f));
             buf.push_str(&cx.redact.path(&text));
         }
+        Step::InetAddr { family, addr } => {
+            match retrace_schema::tables::origin::inet_addr_text(int(rec, family), bytes(rec, addr))
+            {
+                Some(text) => buf.push_str(&text),
+                None => {
+                    buf.push_default();
+                    return false;
+                }
+            }
+        }
         Step::Argv { args, count, size } => {
             let raw = bytes(rec, args);
             let used = (int(rec, size).max(0) as usize).min(raw.len());
@@ -629,6 +643,17 @@ fn step(origin: &Origin, ty: ColType, r: &RecordLayout, minor_bits: u32) -> Resu
         Origin::DentryPath(f) => {
             want(text, "dentry path")?;
             Step::DentryPath(chars(f)?)
+        }
+        Origin::InetAddr { family, addr } => {
+            want(text, "inet address")?;
+            let field = r.field(addr)?;
+            if field.len != Some(16) || field.size != 1 {
+                bail!("field {addr} of struct {} is not a __u8[16]", r.name);
+            }
+            Step::InetAddr {
+                family: scalar(family)?,
+                addr: field,
+            }
         }
         Origin::Argv { args, count, size } => {
             want(ty == ColType::StrList, "argv")?;

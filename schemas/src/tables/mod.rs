@@ -223,6 +223,28 @@ pub const fn opt(
     }
 }
 
+/// The columns of a network table (catalog/tcp.rs, sockio.rs): its time, the
+/// current task (what it means: `$task`), the columns of its own, the socket's
+/// endpoints, then more of its own.
+macro_rules! net_columns {
+    ($ts:expr, $task:literal, [$($own:expr,)*], [$($more:expr,)*]) => {
+        ::std::borrow::Cow::Borrowed(&[
+            $ts,
+            $crate::tables::col("pid", $crate::tables::ColType::U32, "", concat!("Process (tgid) current when the event was made: ", $task), $crate::tables::origin::field("pid")),
+            $crate::tables::col("tid", $crate::tables::ColType::U32, "", "Thread of that process.", $crate::tables::origin::field("tid")),
+            $crate::tables::col("comm", $crate::tables::ColType::Str, "", "Command name of that thread.", $crate::tables::origin::cstr("comm")),
+            $($own,)*
+            $crate::tables::col("family", $crate::tables::ColType::U32, "", "Address family: 2 AF_INET (IPv4), 10 AF_INET6 (IPv6).", $crate::tables::origin::field("family")),
+            $crate::tables::opt("saddr", $crate::tables::ColType::Str, "", "Local (source) address: 127.0.0.1, ::1 (IPv4-mapped IPv6 as ::ffff:a.b.c.d).", $crate::tables::origin::inet_addr("family", "saddr")),
+            $crate::tables::col("sport", $crate::tables::ColType::U32, "", "Local (source) port; 0 before it is bound (a connect's first change).", $crate::tables::origin::field("sport")),
+            $crate::tables::opt("daddr", $crate::tables::ColType::Str, "", "Remote (destination) address.", $crate::tables::origin::inet_addr("family", "daddr")),
+            $crate::tables::col("dport", $crate::tables::ColType::U32, "", "Remote (destination) port.", $crate::tables::origin::field("dport")),
+            $($more,)*
+        ])
+    };
+}
+pub(crate) use net_columns;
+
 /// Unit of every timestamp.
 pub const MONO: &str = "ns, CLOCK_MONOTONIC";
 

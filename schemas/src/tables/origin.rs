@@ -25,6 +25,10 @@ pub enum Origin {
     /// within the file's file system (its mount point is not part of it). Hidden
     /// by `--redact paths`.
     DentryPath(Text),
+    /// An IP address: a 16-byte field read by the `family` field, the first 4
+    /// bytes for AF_INET (2) printed as `127.0.0.1`, all 16 for AF_INET6 (10) as
+    /// `::1` (RFC 5952); null for other families.
+    InetAddr { family: Text, addr: Text },
     /// argv packed as NUL-separated strings in `args`, `count` of them in `size` bytes;
     /// argv[0] is hidden by `--redact paths`, the rest by `--redact args`.
     Argv { args: Text, count: Text, size: Text },
@@ -92,6 +96,13 @@ pub const fn bdev_name(dev: &'static str, ino: &'static str) -> Origin {
     Origin::BdevName {
         dev: t(dev),
         ino: t(ino),
+    }
+}
+/// [`Origin::InetAddr`].
+pub const fn inet_addr(family: &'static str, addr: &'static str) -> Origin {
+    Origin::InetAddr {
+        family: t(family),
+        addr: t(addr),
     }
 }
 /// [`Origin::Argv`].
@@ -178,6 +189,7 @@ impl Origin {
             Origin::TrailingStack { count, .. } => vec![count],
             Origin::Argv { args, count, size } => vec![args, count, size],
             Origin::BdevName { dev, ino } => vec![dev, ino],
+            Origin::InetAddr { family, addr } => vec![family, addr],
             Origin::BatchCpu | Origin::Host(_) => vec![],
         }
     }
@@ -194,6 +206,9 @@ impl Origin {
             }
             Origin::Argv { args, count, size } => {
                 format!("`{args}` ({count} strings in {size} bytes; `--redact args`)")
+            }
+            Origin::InetAddr { family, addr } => {
+                format!("`{addr}` by `{family}` (16 bytes → IPv4 or IPv6 text)")
             }
             Origin::DevMajor(f) => format!("`{f}` (dev_t major)"),
             Origin::DevMinor(f) => format!("`{f}` (dev_t minor)"),
@@ -214,6 +229,19 @@ impl Origin {
             Origin::PmcCounter(f) => format!("`{f}` (counter index → name)"),
             Origin::Host(what) => format!("host: {what}"),
         }
+    }
+}
+
+/// The text of an [`Origin::InetAddr`] field: `None` for a family that is not
+/// AF_INET or AF_INET6.
+pub fn inet_addr_text(family: i64, raw: &[u8]) -> Option<String> {
+    match (family, raw.len()) {
+        (2, 4..) => Some(std::net::Ipv4Addr::new(raw[0], raw[1], raw[2], raw[3]).to_string()),
+        (10, 16..) => {
+            let octets: [u8; 16] = raw[..16].try_into().expect("16 bytes");
+            Some(std::net::Ipv6Addr::from(octets).to_string())
+        }
+        _ => None,
     }
 }
 
@@ -253,6 +281,21 @@ mod tests {
             raw[i * DENTRY_SLOT..i * DENTRY_SLOT + n.len()].copy_from_slice(n.as_bytes());
         }
         raw
+    }
+
+    #[test]
+    fn inet_addrs_print_by_family() {
+        let mut raw = [0u8; 16];
+        raw[..4].copy_from_slice(&[127, 0, 0, 1]);
+        assert_eq!(inet_addr_text(2, &raw).as_deref(), Some("127.0.0.1"));
+        let mut v6 = [0u8; 16];
+        v6[15] = 1;
+        assert_eq!(inet_addr_text(10, &v6).as_deref(), Some("::1"));
+        v6[10] = 0xff;
+        v6[11] = 0xff;
+        v6[12..].copy_from_slice(&[10, 0, 0, 7]);
+        assert_eq!(inet_addr_text(10, &v6).as_deref(), Some("::ffff:10.0.0.7"));
+        assert_eq!(inet_addr_text(1, &raw), None);
     }
 
     #[test]
