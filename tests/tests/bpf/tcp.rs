@@ -1,0 +1,235 @@
+//! Sources `tcp` and `sockio` end to end, driven by `tests/workloads/tcpwork.c`:
+//! a client process makes a known number of connections on loopback (IPv4 and
+//! IPv6) to a server process, sends and receives known byte counts on each,
+//! holds it a known time and closes it. tcplife, tcpconnect, tcpaccept,
+//! tcpconnlat, tcpstates, tcptop and socksize count exactly those sessions,
+//! bytes and calls.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::common::*;
+
+const CONNECTIONS: usize = 6;
+const SEND: u64 = 10_000;
+const REPLY: u64 = 50_000;
+const HOLD_MS: f64 = 200.0;
+/// The workload writes in chunks of this many bytes (one send call each).
+const CHUNK: u64 = 16_384;
+
+struct Run {
+    cap: std::path::PathBuf,
+    server: u64,
+    client: u64,
+    port: u64,
+    _dir: tempfile::TempDir,
+}
+
+fn run(test: &str, family: u32) -> Option<Run> {
+    if !bpf_or_skip(test) || !have_program(test, "cc") {
+        return None;
+    }
+    let dir = scratch("tcp");
+    let work = build_workload(dir.path(), "tcpwork", &["-O1", "-Wall"]);
+    let cap = dir.path().join("cap");
+    let out = record(
+        &[
+            "-s",
+            "tcp,sockio",
+            "-o",
+            cap.to_str().unwrap(),
+            "--",
+            work.to_str().unwrap(),
+            &family.to_string(),
+            &CONNECTIONS.to_string(),
+            &SEND.to_string(),
+            &REPLY.to_string(),
+            &(HOLD_MS as u64).to_string(),
+        ],
+        0,
+    );
+    assert_attached(&cap, "tcp");
+    assert_attached(&cap, "sockio");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    Some(Run {
+        server: printed(&stdout, "server").parse().unwrap(),
+        client: printed(&stdout, "client").parse().unwrap(),
+        port: printed(&stdout, "port").parse().unwrap(),
+        cap,
+        _dir: dir,
+    })
+}
+
+fn f64_of(row: &Value, key: &str) -> f64 {
+    row.get(key)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("no number {key:?} in {row}"))
+}
+
+fn tool(r: &Run, args: &[&str]) -> Vec<Value> {
+    let mut a = vec![args[0], r.cap.to_str().unwrap()];
+    a.extend(&args[1..]);
+    retrace_json(&a)
+}
+
+/// Every check of one family's run.
+fn check(r: &Run, loopback: &str) {
+    let (server, client, port) = (r.server.to_string(), r.client.to_string(), r.port);
+
+    // tcplife: one session per connection on each side, with the kernel's byte
+    // counts (a SYN and a FIN take one sequence number each) and the hold time.
+    let clients = tool(r, &["tcplife", "-p", &client]);
+    assert_eq!(clients.len(), CONNECTIONS, "client sessions: {clients:?}");
+    let mut client_ports = BTreeSet::new();
+    for s in &clients {
+        assert_eq!(str_of(s, "comm"), "rttcp-client", "{s}");
+        assert_eq!(str_of(s, "saddr"), loopback, "{s}");
+        assert_eq!(str_of(s, "daddr"), loopback, "{s}");
+        assert_eq!(u64_of(s, "dport"), port, "{s}");
+        assert_ne!(u64_of(s, "sport"), 0, "{s}");
+        assert_eq!(u64_of(s, "tx_bytes"), SEND + 2, "SYN + data + FIN: {s}");
+        assert_eq!(u64_of(s, "rx_bytes"), REPLY + 1, "data + the peer's FIN: {s}");
+        let ms = f64_of(s, "ms");
+        assert!(
+            (HOLD_MS..=HOLD_MS * 1.1).contains(&ms),
+            "a session lasts the hold time (within 10%): {s}"
+        );
+        client_ports.insert(u64_of(s, "sport"));
+    }
+    assert_eq!(client_ports.len(), CONNECTIONS, "distinct client ports");
+    let servers = tool(r, &["tcplife", "-p", &server, "-L", &port.to_string()]);
+    assert_eq!(servers.len(), CONNECTIONS, "server sessions: {servers:?}");
+    for s in &servers {
+        assert_eq!(str_of(s, "comm"), "rttcp-server", "the acceptor: {s}");
+        assert_eq!(u64_of(s, "sport"), port, "{s}");
+        assert!(client_ports.contains(&u64_of(s, "dport")), "{s}");
+        assert_eq!(u64_of(s, "tx_bytes"), REPLY + 1, "data + FIN: {s}");
+        assert_eq!(u64_of(s, "rx_bytes"), SEND + 1, "data + the peer's FIN: {s}");
+    }
+
+    // tcpconnect and tcpaccept: each connection once, by the right process.
+    let connects = tool(r, &["tcpconnect", "-p", &client, "-L"]);
+    assert_eq!(connects.len(), CONNECTIONS, "connects: {connects:?}");
+    let connect_ports: BTreeSet<u64> = connects.iter().map(|c| u64_of(c, "sport")).collect();
+    assert_eq!(connect_ports, client_ports, "-L: the local ports of the sessions");
+    for c in &connects {
+        assert_eq!(u64_of(c, "dport"), port, "{c}");
+        assert_eq!(str_of(c, "daddr"), loopback, "{c}");
+    }
+    let counted = tool(r, &["tcpconnect", "-p", &client, "-c"]);
+    assert_eq!(counted.len(), 1, "one address pair and port: {counted:?}");
+    assert_eq!(u64_of(&counted[0], "connects"), CONNECTIONS as u64);
+    let accepts = tool(r, &["tcpaccept", "-P", &port.to_string()]);
+    assert_eq!(accepts.len(), CONNECTIONS, "accepts: {accepts:?}");
+    let accepted: BTreeSet<u64> = accepts.iter().map(|a| u64_of(a, "dport")).collect();
+    assert_eq!(accepted, client_ports, "accepted the client's ports");
+    for a in &accepts {
+        assert_eq!(u64_of(a, "pid"), r.server, "{a}");
+        assert_eq!(str_of(a, "daddr"), loopback, "{a}");
+    }
+
+    // tcpconnlat: every connect was established, faster than the hold.
+    let lat = tool(r, &["tcpconnlat", "-p", &client]);
+    assert_eq!(lat.len(), CONNECTIONS, "connect latencies: {lat:?}");
+    for l in &lat {
+        let ms = f64_of(l, "lat_ms");
+        assert!(ms > 0.0 && ms < HOLD_MS, "{l}");
+    }
+
+    // tcpstates: each connection's full sequence of changes on both ends, and
+    // the listener's.
+    let states = tool(r, &["tcpstates"]);
+    let mut sessions: BTreeMap<String, Vec<Vec<(String, String)>>> = BTreeMap::new();
+    let mut ours: BTreeSet<(String, usize)> = BTreeSet::new();
+    for s in &states {
+        let sk = str_of(s, "skaddr").to_string();
+        let list = sessions.entry(sk.clone()).or_default();
+        if list.last().is_none_or(|l| l.last().is_some_and(|(_, n)| n == "CLOSE")) {
+            list.push(Vec::new());
+        }
+        let n = list.len() - 1;
+        list[n].push((str_of(s, "oldstate").into(), str_of(s, "newstate").into()));
+        if u64_of(s, "sport") == port || u64_of(s, "dport") == port {
+            ours.insert((sk, n));
+        }
+    }
+    let seq = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    };
+    let active = seq(&[
+        ("CLOSE", "SYN_SENT"),
+        ("SYN_SENT", "ESTABLISHED"),
+        ("ESTABLISHED", "FIN_WAIT1"),
+        ("FIN_WAIT1", "FIN_WAIT2"),
+        ("FIN_WAIT2", "CLOSE"),
+    ]);
+    let passive = seq(&[
+        ("LISTEN", "SYN_RECV"),
+        ("SYN_RECV", "ESTABLISHED"),
+        ("ESTABLISHED", "CLOSE_WAIT"),
+        ("CLOSE_WAIT", "LAST_ACK"),
+        ("LAST_ACK", "CLOSE"),
+    ]);
+    let listener = seq(&[("CLOSE", "LISTEN"), ("LISTEN", "CLOSE")]);
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (sk, n) in &ours {
+        let got = &sessions[sk][*n];
+        let kind = if *got == active {
+            "active"
+        } else if *got == passive {
+            "passive"
+        } else if *got == listener {
+            "listener"
+        } else {
+            panic!("unexpected changes of socket {sk}: {got:?}")
+        };
+        *seen.entry(kind).or_default() += 1;
+    }
+    let want: BTreeMap<&str, usize> =
+        [("active", CONNECTIONS), ("passive", CONNECTIONS), ("listener", 1)].into();
+    assert_eq!(seen, want, "sessions by their sequence of changes");
+
+    // tcptop: the data bytes each side's send and receive calls moved.
+    let top = tool(r, &["tcptop"]);
+    let flows = |pid: u64| -> Vec<&Value> { top.iter().filter(|t| u64_of(t, "pid") == pid).collect() };
+    for (pid, tx, rx) in [(r.client, SEND, REPLY), (r.server, REPLY, SEND)] {
+        let f = flows(pid);
+        assert_eq!(f.len(), CONNECTIONS, "flows of {pid}: {f:?}");
+        for t in f {
+            assert_eq!(u64_of(t, "tx_bytes"), tx, "{t}");
+            assert_eq!(u64_of(t, "rx_bytes"), rx, "{t}");
+        }
+    }
+
+    // socksize: the server's replies went out in CHUNK-byte writes and a rest.
+    let sizes = tool(r, &["socksize", "-p", &server]);
+    let sends: BTreeMap<i64, u64> = sizes
+        .iter()
+        .filter(|s| str_of(s, "dir") == "send")
+        .map(|s| (i64_of(s, "bucket"), u64_of(s, "count")))
+        .collect();
+    let slot = |v: u64| 63 - i64::from(v.leading_zeros());
+    let full = REPLY / CHUNK;
+    let rest = REPLY % CHUNK;
+    let want: BTreeMap<i64, u64> = [
+        (slot(CHUNK), full * CONNECTIONS as u64),
+        (slot(rest), CONNECTIONS as u64),
+    ]
+    .into();
+    assert_eq!(sends, want, "the server's send sizes by log2 slot");
+}
+
+#[test]
+fn tcp_sessions_on_ipv4_loopback_are_counted_exactly() {
+    if let Some(r) = run("tcp_sessions_on_ipv4_loopback_are_counted_exactly", 4) {
+        check(&r, "127.0.0.1");
+    }
+}
+
+#[test]
+fn tcp_sessions_on_ipv6_loopback_are_counted_exactly() {
+    if let Some(r) = run("tcp_sessions_on_ipv6_loopback_are_counted_exactly", 6) {
+        check(&r, "::1");
+    }
+}
