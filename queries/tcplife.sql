@@ -3,7 +3,7 @@
 -- close. Built on the view tcp_session (queries/views/tcp_session.sql); MS is
 -- from the session's change into ESTABLISHED (its last change into SYN_SENT,
 -- SYN_RECV or ESTABLISHED) to its close, as the live tool measures it; TX_KB and
--- RX_KB are the socket's acknowledged and received bytes, in KiB rounded down,
+-- RX_KB are the socket's acknowledged and received bytes, in KiB (2 decimals),
 -- as the kernel counts them (its SYN and FIN take a byte each: see the view).
 -- PID is the task that connected (an active open), accepted (a passive one), or
 -- else closed the socket; the live tool takes the task current at the SYN_SENT
@@ -23,7 +23,7 @@
 --   ip               4 or 6
 --   saddr, sport     local address and port
 --   daddr, dport     remote address and port
---   tx_kb, rx_kb     KiB sent (acknowledged) and received
+--   tx_kb, rx_kb     KiB sent (acknowledged) and received, fractional
 --   ms               established to closed, ms
 --   tx_bytes, rx_bytes  the same in bytes
 --
@@ -47,8 +47,8 @@
 -- @column  LPORT | sport | <5
 -- @column  RADDR | daddr | <15
 -- @column  RPORT | dport | <5
--- @column  TX_KB | tx_kb | >6
--- @column  RX_KB | rx_kb | >6
+-- @column  TX_KB | tx_kb | <6 | fixed 2
+-- @column  RX_KB | rx_kb | <6 | fixed 2
 -- @column  MS | ms | | fixed 2
 SELECT
     ts_ns,
@@ -59,8 +59,8 @@ SELECT
     sport,
     daddr,
     dport,
-    tx_bytes / 1024 AS tx_kb,
-    rx_bytes / 1024 AS rx_kb,
+    CAST(tx_bytes AS DOUBLE) / 1024 AS tx_kb,
+    CAST(rx_bytes AS DOUBLE) / 1024 AS rx_kb,
     CAST(span_ns AS DOUBLE) / 1e6 AS ms,
     tx_bytes,
     rx_bytes

@@ -13,13 +13,19 @@
 
 /* A socket's endpoints, as every network record carries them: local (source)
  * and remote (destination) port in host byte order, and addresses as 16 bytes
- * (an IPv4 one in the first 4), read from its sock_common. */
-static __always_inline void rt_read_endpoints(const struct sock_common *skc, __u16 *family,
+ * (an IPv4 one in the first 4), read from its sock_common; `full` for a full
+ * socket (struct inet_sock), not a request socket. */
+static __always_inline void rt_read_endpoints(const struct sock_common *skc, bool full, __u16 *family,
 					      __u16 *sport, __u16 *dport, __u8 *saddr,
 					      __u8 *daddr)
 {
 	*family = BPF_CORE_READ(skc, skc_family);
 	*sport = BPF_CORE_READ(skc, skc_num);
+	if (full) {
+		/* A full socket's own port survives its unhashing at close (skc_num
+		 * does not), as the kernel's tracepoints report it. */
+		*sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)skc, inet_sport));
+	}
 	*dport = bpf_ntohs(BPF_CORE_READ(skc, skc_dport));
 	if (*family == RT_AF_INET6) {
 		BPF_CORE_READ_INTO((struct in6_addr *)saddr, skc, skc_v6_rcv_saddr);

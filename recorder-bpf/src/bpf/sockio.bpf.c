@@ -63,7 +63,7 @@ static __always_inline int sock_io(const struct sock *sk, int ret, int flags, bo
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	__builtin_memset(e->saddr, 0, sizeof(e->saddr));
 	__builtin_memset(e->daddr, 0, sizeof(e->daddr));
-	rt_read_endpoints(&sk->__sk_common, &e->family, &e->sport, &e->dport, e->saddr, e->daddr);
+	rt_read_endpoints(&sk->__sk_common, true, &e->family, &e->sport, &e->dport, e->saddr, e->daddr);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	rt_submit(ring, e);
 	return 0;

@@ -116,7 +116,7 @@ RT_TRACEPOINT(inet_sock_set_state, const struct sock *sk, const int oldstate, co
 	e->newstate = newstate;
 	e->protocol = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
 	e->skaddr = (__u64)sk;
-	rt_read_endpoints(&sk->__sk_common, &e->family, &e->sport, &e->dport, e->saddr, e->daddr);
+	rt_read_endpoints(&sk->__sk_common, true, &e->family, &e->sport, &e->dport, e->saddr, e->daddr);
 	if (e->protocol == RT_IPPROTO_TCP) {
 		const struct tcp_sock *tp = (const struct tcp_sock *)sk;
 
@@ -145,7 +145,7 @@ static __always_inline int retransmit(const void *skaddr, const struct sock_comm
 	e->state = state;
 	e->skaddr = (__u64)skaddr;
 	e->synack = synack;
-	rt_read_endpoints(endpoints, &e->family, &e->sport, &e->dport, e->saddr, e->daddr);
+	rt_read_endpoints(endpoints, !synack, &e->family, &e->sport, &e->dport, e->saddr, e->daddr);
 	rt_submit(ring, e);
 	return 0;
 }
@@ -201,7 +201,7 @@ static __always_inline int exit_accept(long ret)
 	rt_fill_task(e);
 	e->fd = ret;
 	e->skaddr = (__u64)sk;
-	rt_read_endpoints(&sk->__sk_common, &e->family, &e->sport, &e->dport, e->saddr, e->daddr);
+	rt_read_endpoints(&sk->__sk_common, true, &e->family, &e->sport, &e->dport, e->saddr, e->daddr);
 	rt_submit(ring, e);
 	return 0;
 }
