@@ -20,6 +20,7 @@
 --   saddr, sport     local address and port
 --   daddr, dport     remote address and port
 --   oldstate, newstate  the states, by name (ESTABLISHED, ...)
+--   arrow            "->", between them as the live tool prints it
 --   ms               time in the old state, ms
 --
 -- The tool (grammar: analyzer/src/tools/header.rs):
@@ -74,4 +75,4 @@ WHERE ts_ns >= $start_ns AND ts_ns < $end_ns
   AND (NOT $ipv6 OR family = 10)
   AND ($lports = '' OR strpos(',' || replace($lports, ' ', '') || ',', ',' || CAST(sport AS VARCHAR) || ',') > 0)
   AND ($rports = '' OR strpos(',' || replace($rports, ' ', '') || ',', ',' || CAST(dport AS VARCHAR) || ',') > 0)
-ORDER BY ts_ns
+ORDER BY ts_ns, skaddr

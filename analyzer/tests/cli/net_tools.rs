@@ -1,0 +1,283 @@
+//! The network chapter's tools over `fixtures/net` (tcplife, tcpstates,
+//! tcpconnect, tcpaccept, tcpconnlat, tcpretrans, tcptop, socksize), each
+//! checked against values computed here from the raw tcp_state, tcp_accept,
+//! tcp_retransmit and sock_io rows, and text snapshots.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::support::*;
+
+type Row = BTreeMap<String, String>;
+
+fn net() -> PathBuf {
+    fixture().join("../net")
+}
+
+fn fx() -> String {
+    net().to_string_lossy().into_owned()
+}
+
+/// Every row of a table, each column as text, in time order.
+fn rows(table: &str) -> Vec<Row> {
+    let mut out = text_rows(&net(), table);
+    let key = |r: &Row, k: &str| r.get(k).map_or(0, |v| v.parse::<u64>().unwrap());
+    out.sort_by_key(|r| (key(r, "ts_ns"), key(r, "skaddr")));
+    out
+}
+
+fn int(r: &Row, k: &str) -> i64 {
+    r[k].parse().unwrap_or_else(|_| panic!("{k} of {r:?}"))
+}
+
+const CLOSE: i64 = 7;
+const SYN_SENT: i64 = 2;
+const ESTABLISHED: i64 = 1;
+const LISTEN: i64 = 10;
+const SYN_RECV: i64 = 3;
+
+/// A session as computed here: the changes of one socket from one that opens it
+/// (out of CLOSE, or a listener's child out of LISTEN) to its CLOSE.
+struct Session<'a> {
+    changes: Vec<&'a Row>,
+}
+
+fn sessions(state: &[Row]) -> Vec<Session<'_>> {
+    let mut open: BTreeMap<String, Session> = BTreeMap::new();
+    let mut done = Vec::new();
+    for r in state {
+        let (old, new) = (int(r, "oldstate"), int(r, "newstate"));
+        let opens = old == CLOSE || (old == LISTEN && new == SYN_RECV);
+        let sk = r["skaddr"].clone();
+        if opens {
+            open.insert(sk.clone(), Session { changes: Vec::new() });
+        }
+        let Some(s) = open.get_mut(&sk) else { continue };
+        s.changes.push(r);
+        if new == CLOSE {
+            let s = open.remove(&sk).unwrap();
+            if !s.changes.iter().any(|c| int(c, "newstate") == LISTEN) {
+                done.push(s);
+            }
+        }
+    }
+    done.sort_by_key(|s| int(s.changes.last().unwrap(), "ts_ns"));
+    done
+}
+
+#[test]
+fn tcplife_lists_each_closed_session_with_its_counters() {
+    let state = rows("tcp_state");
+    let accepts = rows("tcp_accept");
+    let want = sessions(&state);
+    // 12 + 4 client sessions, a refused connect and 8 accepted ones; not the
+    // session that began before the recording, nor the one still open, nor the
+    // listener.
+    assert_eq!(want.len(), 25);
+    let got = json_rows(&["tcplife", &fx()]);
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (g, s) in got.iter().zip(&want) {
+        let close = s.changes.last().unwrap();
+        assert_eq!(num(g, "ts_ns"), int(close, "ts_ns"));
+        assert_eq!(num(g, "tx_bytes"), int(close, "bytes_acked"));
+        assert_eq!(num(g, "rx_bytes"), int(close, "bytes_received"));
+        assert_eq!(text(g, "daddr"), close["daddr"]);
+        assert_eq!(num(g, "dport"), int(close, "dport"));
+        let est = s
+            .changes
+            .iter()
+            .rev()
+            .find(|c| [ESTABLISHED, SYN_SENT, SYN_RECV].contains(&int(c, "newstate")))
+            .unwrap();
+        let ms = (int(close, "ts_ns") - int(est, "ts_ns")) as f64 / 1e6;
+        assert!((g["ms"].as_f64().unwrap() - ms).abs() < 1e-9, "{g:?}");
+        // The task: the accept of the socket, else its connect.
+        let first = s.changes[0];
+        let task = accepts
+            .iter()
+            .find(|a| {
+                a["skaddr"] == first["skaddr"]
+                    && int(a, "ts_ns") >= int(first, "ts_ns")
+                    && int(a, "ts_ns") <= int(close, "ts_ns")
+            })
+            .unwrap_or(first);
+        assert_eq!(num(g, "pid"), int(task, "pid"), "{g:?}");
+        assert_eq!(text(g, "comm"), task["comm"]);
+    }
+    // The socket address curl's first session had is reused by nginx's last.
+    let first_sk = &want[0].changes[0]["skaddr"];
+    assert_eq!(want.iter().filter(|s| &s.changes[0]["skaddr"] == first_sk).count(), 2);
+
+    let v6 = json_rows(&["tcplife", &fx(), "-6"]);
+    assert_eq!(v6.len(), 4);
+    assert!(v6.iter().all(|r| text(r, "saddr") == "2001:db8::5"));
+    let https = json_rows(&["tcplife", &fx(), "-D", "443, 9"]);
+    assert_eq!(https.len(), 13, "12 sessions to 443 and the refused one to 9");
+    let nginx = json_rows(&["tcplife", &fx(), "-p", "5200", "-L", "8080"]);
+    assert_eq!(nginx.len(), 8);
+}
+
+#[test]
+fn tcpstates_times_each_state_from_the_sockets_previous_change() {
+    let state = rows("tcp_state");
+    let got = json_rows(&["tcpstates", &fx()]);
+    assert_eq!(got.len(), state.len());
+    let mut prev: BTreeMap<String, &Row> = BTreeMap::new();
+    for (g, r) in got.iter().zip(&state) {
+        let ms = match prev.get(&r["skaddr"]) {
+            Some(p) if int(p, "newstate") != CLOSE => {
+                (int(r, "ts_ns") - int(p, "ts_ns")) as f64 / 1e6
+            }
+            _ => 0.0,
+        };
+        assert!((g["ms"].as_f64().unwrap() - ms).abs() < 1e-9, "{g:?} {r:?}");
+        assert_eq!(
+            text(g, "skaddr"),
+            format!("{:x}", r["skaddr"].parse::<u64>().unwrap())
+        );
+        prev.insert(r["skaddr"].clone(), r);
+    }
+    let port22 = json_rows(&["tcpstates", &fx(), "-D", "22"]);
+    assert_eq!(port22.len(), 3, "the session that began before the recording");
+}
+
+#[test]
+fn tcpconnect_and_tcpconnlat_count_the_active_opens() {
+    let state = rows("tcp_state");
+    let connects: Vec<&Row> = state
+        .iter()
+        .filter(|r| int(r, "oldstate") == CLOSE && int(r, "newstate") == SYN_SENT)
+        .collect();
+    assert_eq!(connects.len(), 18);
+    let got = json_rows(&["tcpconnect", &fx(), "-L"]);
+    assert_eq!(got.len(), connects.len());
+    for (g, c) in got.iter().zip(&connects) {
+        assert_eq!(num(g, "pid"), int(c, "pid"));
+        assert_eq!(num(g, "dport"), int(c, "dport"));
+        // The local port, bound after the connect's change, from the next one.
+        let next = state
+            .iter()
+            .find(|r| r["skaddr"] == c["skaddr"] && int(r, "ts_ns") > int(c, "ts_ns"))
+            .unwrap();
+        assert_eq!(num(g, "sport"), int(next, "sport"));
+    }
+    let counted = json_rows(&["tcpconnect", &fx(), "-c"]);
+    let mut want: BTreeMap<(i64, String, i64), i64> = BTreeMap::new();
+    for c in &connects {
+        *want.entry((int(c, "pid"), c["daddr"].clone(), int(c, "dport"))).or_default() += 1;
+    }
+    let got: BTreeMap<(i64, String, i64), i64> = counted
+        .iter()
+        .map(|r| ((num(r, "pid"), text(r, "daddr"), num(r, "dport")), num(r, "connects")))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(json_rows(&["tcpconnect", &fx(), "-P", "80"]).len(), 4);
+
+    // Latency: from each connect to its SYN_SENT -> ESTABLISHED change.
+    let mut lats = Vec::new();
+    for c in &connects {
+        let next = state
+            .iter()
+            .find(|r| r["skaddr"] == c["skaddr"] && int(r, "ts_ns") > int(c, "ts_ns"))
+            .unwrap();
+        if int(next, "newstate") == ESTABLISHED {
+            lats.push((int(next, "ts_ns") - int(c, "ts_ns")) as f64 / 1e6);
+        }
+    }
+    assert_eq!(lats.len(), 17, "every connect but the refused one");
+    let got = json_rows(&["tcpconnlat", &fx()]);
+    let got: Vec<f64> = got.iter().map(|r| r["lat_ms"].as_f64().unwrap()).collect();
+    assert_eq!(got.len(), lats.len());
+    for (g, w) in got.iter().zip(&lats) {
+        assert!((g - w).abs() < 1e-9);
+    }
+    let slow = json_rows(&["tcpconnlat", &fx(), "1"]);
+    assert_eq!(slow.len(), lats.iter().filter(|l| **l >= 1.0).count());
+}
+
+#[test]
+fn tcpaccept_and_tcpretrans_list_their_rows() {
+    let accepts = rows("tcp_accept");
+    let got = json_rows(&["tcpaccept", &fx(), "-P", "8080"]);
+    assert_eq!(got.len(), accepts.len());
+    for (g, a) in got.iter().zip(&accepts) {
+        assert_eq!(num(g, "pid"), int(a, "pid"));
+        assert_eq!(num(g, "dport"), int(a, "dport"));
+        assert_eq!(text(g, "daddr"), a["daddr"]);
+    }
+    let retrans = rows("tcp_retransmit");
+    let got = json_rows(&["tcpretrans", &fx()]);
+    assert_eq!(got.len(), retrans.len());
+    let counted = json_rows(&["tcpretrans", &fx(), "-c"]);
+    let got: BTreeMap<(String, String), i64> = counted
+        .iter()
+        .map(|r| ((text(r, "remote"), text(r, "t")), num(r, "retransmits")))
+        .collect();
+    let mut want: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for r in &retrans {
+        let t = if r["synack"] == "true" { "S" } else { "R" };
+        *want
+            .entry((format!("{}:{}", r["daddr"], r["dport"]), t.to_string()))
+            .or_default() += 1;
+    }
+    assert_eq!(got, want);
+}
+
+#[test]
+fn tcptop_and_socksize_sum_the_socket_calls() {
+    let io = rows("sock_io");
+    let mut want: BTreeMap<(i64, String, String), (i64, i64)> = BTreeMap::new();
+    let mut sizes: BTreeMap<(String, i64), i64> = BTreeMap::new();
+    for r in io.iter().filter(|r| int(r, "ret") > 0) {
+        let end = |a: &str, p: &str| {
+            if r["family"] == "10" {
+                format!("[{}]:{}", r[a], r[p])
+            } else {
+                format!("{}:{}", r[a], r[p])
+            }
+        };
+        let key = (int(r, "pid"), end("saddr", "sport"), end("daddr", "dport"));
+        let e = want.entry(key).or_default();
+        let recv = r["recv"] == "true";
+        if recv {
+            e.0 += int(r, "ret");
+        } else {
+            e.1 += int(r, "ret");
+        }
+        let dir = if recv { "recv" } else { "send" };
+        *sizes.entry((dir.to_string(), slot(int(r, "ret") as u64) as i64)).or_default() += 1;
+    }
+    let top = json_rows(&["tcptop", &fx(), "-r", "100"]);
+    let got: BTreeMap<(i64, String, String), (i64, i64)> = top
+        .iter()
+        .map(|r| {
+            let key = (num(r, "pid"), text(r, "local"), text(r, "remote"));
+            (key, (num(r, "rx_bytes"), num(r, "tx_bytes")))
+        })
+        .collect();
+    assert_eq!(got, want);
+    let ranked: Vec<i64> = top.iter().map(|r| num(r, "rx_bytes") + num(r, "tx_bytes")).collect();
+    assert!(ranked.windows(2).all(|w| w[0] >= w[1]), "largest first");
+    assert_eq!(json_rows(&["tcptop", &fx(), "-r", "3"]).len(), 3);
+
+    let hist = json_rows(&["socksize", &fx()]);
+    let mut got: BTreeMap<(String, i64), i64> = BTreeMap::new();
+    for h in &hist {
+        *got.entry((text(h, "dir"), num(h, "bucket"))).or_default() += num(h, "count");
+    }
+    assert_eq!(got, sizes);
+}
+
+#[test]
+fn net_tool_text_snapshots() {
+    assert_snapshots([
+        ("net-tcplife", ok(&["tcplife", &fx()])),
+        ("net-tcpstates-D443", ok(&["tcpstates", &fx(), "-D", "443", "-T"])),
+        ("net-tcpconnect-c", ok(&["tcpconnect", &fx(), "-c"])),
+        ("net-tcpaccept", ok(&["tcpaccept", &fx()])),
+        ("net-tcpconnlat", ok(&["tcpconnlat", &fx(), "-L"])),
+        ("net-tcpretrans", ok(&["tcpretrans", &fx()])),
+        ("net-tcptop", ok(&["tcptop", &fx(), "--interval", "5", "-r", "3"])),
+        ("net-socksize", ok(&["socksize", &fx(), "-p", "5200"])),
+    ]);
+}
