@@ -34,7 +34,7 @@ then ratios retrace/perf and retrace/perf -z, computed within each round (for sl
 the ratio of the workload's time under each, (1 + slow_retrace) / (1 + slow_perf), since
 a ratio of two small slowdowns means nothing). Root only.
 
-    bench/recorder.py [--sources disk,sched,syscalls,proc,fileio,files,pagecache,biostacks] [--runs 3] [--bin DIR]
+    bench/recorder.py [--sources disk,sched,syscalls,proc,fileio,files,pagecache,biostacks,tcp,sockio] [--runs 3] [--bin DIR]
                       [--sched-loops 500000] [--syscall-loops 2000000] [--execs 3000]
                       [--opens 200000] [--fio-seconds 5] [--smoke] [--json FILE]
 
@@ -130,6 +130,27 @@ SOURCES = {
         "unit": "I/O",
         # a stack walk per request: perf records the same with -g
         "perf_callchain": True,
+    },
+    "tcp": {
+        "tracepoints": ["sock:inet_sock_set_state", "tcp:tcp_retransmit_skb",
+                        "tcp:tcp_retransmit_synack", "syscalls:sys_exit_accept",
+                        "syscalls:sys_exit_accept4"],
+        "tables": ["tcp_state", "tcp_retransmit", "tcp_accept"],
+        "unit_table": "tcp_accept",
+        "unit_event": "syscalls:sys_exit_accept4",
+        # RT_TRACEPOINT programs: tp_btf__<tracepoint>
+        "emitters": ["_inet_sock_set_state", "_tcp_retransmit_skb", "sys_exit_accept4",
+                     "sys_exit_accept"],
+        "unit": "connection",
+    },
+    "sockio": {
+        "tracepoints": ["sock:sock_send_length", "sock:sock_recv_length"],
+        "tables": ["sock_io"],
+        "unit_table": "sock_io",
+        # perf's unit is one of the two events: compare its B/unit and ns/unit halved
+        "unit_event": "sock:sock_recv_length",
+        "emitters": ["_sock_send_length", "_sock_recv_length"],
+        "unit": "call",
     },
     "pagecache": {
         "tracepoints": ["filemap:mm_filemap_get_pages", "filemap:mm_filemap_add_to_page_cache",
@@ -372,9 +393,40 @@ class OpenStorm(Workload):
         return f"taskset -c 0: open + close + stat of one file, {self.args.opens} times"
 
 
+class TcpWork(Workload):
+    """tests/workloads/tcpwork.c on IPv4 loopback, built here with cc."""
+
+    def __init__(self, args, tmp):
+        super().__init__(args, tmp)
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                           "workloads", "tcpwork.c")
+        self.bin = os.path.join(tmp, "tcpwork")
+        subprocess.run(["cc", "-O2", "-o", self.bin, src], check=True)
+
+
+class TcpStorm(TcpWork):
+    """Many short connections: connect, 100 bytes each way, close."""
+
+    def cmd(self):
+        return [self.bin, "4", str(self.args.connections), "100", "100", "0"]
+
+    def label(self):
+        return f"{self.args.connections} loopback TCP connections (100 B each way)"
+
+
+class TcpBulk(TcpWork):
+    """One bulk flow: the client writes in 16 KiB calls, the server reads."""
+
+    def cmd(self):
+        return [self.bin, "4", "1", str(self.args.bulk_mib << 20), "0", "0"]
+
+    def label(self):
+        return f"one loopback TCP flow of {self.args.bulk_mib} MiB (16 KiB writes)"
+
+
 WORKLOADS = {"disk": Fio, "sched": SchedPipe, "syscalls": SyscallStorm, "proc": ExecLoop,
              "fileio": FioBuffered, "files": OpenStorm, "pagecache": FioBuffered,
-             "biostacks": Fio}
+             "biostacks": Fio, "tcp": TcpStorm, "sockio": TcpBulk}
 
 
 # ---------------------------------------------------------------------- recorders
@@ -582,6 +634,8 @@ def main():
     ap.add_argument("--syscall-loops", type=int, default=2000000)
     ap.add_argument("--execs", type=int, default=3000)
     ap.add_argument("--opens", type=int, default=200000)
+    ap.add_argument("--connections", type=int, default=20000)
+    ap.add_argument("--bulk-mib", type=int, default=4096)
     ap.add_argument("--fio-seconds", type=int, default=5)
     ap.add_argument("--settle", type=float, default=1.0,
                     help="seconds between starting a recorder and the workload")
@@ -591,6 +645,7 @@ def main():
     if a.smoke:
         a.runs, a.sched_loops, a.syscall_loops, a.execs, a.fio_seconds = 1, 50000, 300000, 200, 1
         a.opens = 20000
+        a.connections, a.bulk_mib = 1000, 256
         a.settle = 0.5
     if a.bin is None:
         a.bin = os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release")

@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 need=""
 # e2fsprogs and xfsprogs: the file-system tests make ext4 and xfs on loop devices.
 # linux-perf, bpftool and python3-pip: the benchmark harness (bench/), whose smoke run is
-# part of the tests.
+# part of the tests. iproute2 and nftables: the network tests make namespaces and drop
+# packets in them.
 for pkg in clang llvm libelf-dev zlib1g-dev pkg-config make gcc libc6-dev fio bpftrace python3 util-linux \
-    e2fsprogs xfsprogs \
+    e2fsprogs xfsprogs iproute2 nftables \
     linux-perf bpftool python3-pip; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need="$need $pkg"
 done

@@ -1,13 +1,14 @@
 //! `retrace diff BASE NEW`: compare two captures tool by tool, for before/after
 //! questions and CI gates.
 //!
-//! Histogram tools (biolatency, iosched, bitesize, seeksize) are compared on their raw
+//! Histogram tools (biolatency, iosched, bitesize, seeksize, tcpconnlat) are compared on their raw
 //! values: both log2 distributions, count and rate per second of each capture's span,
 //! mean/p50/p90/p99/max, and a Mann-Whitney U test ([`stats`]): a shift is reported
 //! only when p < 0.01, |Cliff's delta| ≥ 0.2 and the median moved by 50% or more.
 //! Stack tools (profile, offcputime) are compared only when named with `--tool` or
 //! `--fail-if`: as top lists keyed by folded stack, named in each capture.
-//! Top lists (biotop, execsnoop, exitsnoop) are matched by comm, with deltas, rank changes, and keys that appeared or
+//! Top lists (biotop, execsnoop, exitsnoop by comm; tcplife by remote port, tcpretrans
+//! by remote end) are matched by key, with deltas, rank changes, and keys that appeared or
 //! vanished; a key is reported when its rate (or, in biotop, its average latency)
 //! changed 2x or more with at least 10 events. `--fail-if` ([`fail_if`]) turns chosen metrics into an exit status.
 //! Differences that limit the comparison (hosts, kernels, CPU counts, filters, lost

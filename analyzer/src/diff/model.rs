@@ -115,6 +115,37 @@ pub static DIFF_TOOLS: &[DiffDef] = &[
             latency: false,
         },
     },
+    DiffDef {
+        name: "tcplife",
+        about: "TCP sessions, bytes and duration per remote port",
+        sql: include_str!("../../../queries/diff/tcplife.sql"),
+        kind: DiffKind::Top {
+            key: "RPORT",
+            counts: "sessions",
+            latency: true,
+        },
+    },
+    DiffDef {
+        name: "tcpconnlat",
+        about: "TCP connect latency, SYN sent -> established",
+        sql: include_str!("../../../queries/diff/tcpconnlat.sql"),
+        kind: DiffKind::Hist {
+            unit: "usecs",
+            scale: 1_000,
+            up: "slower",
+            down: "faster",
+        },
+    },
+    DiffDef {
+        name: "tcpretrans",
+        about: "TCP retransmits per remote end",
+        sql: include_str!("../../../queries/diff/tcpretrans.sql"),
+        kind: DiffKind::Top {
+            key: "REMOTE",
+            counts: "retransmits",
+            latency: false,
+        },
+    },
 ];
 
 /// Stack tools, compared as top lists keyed by folded stack (`comm;frames`, named

@@ -142,12 +142,16 @@ pub fn write_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 )?;
             }
             Outcome::Top(top) => {
-                let DiffKind::Top { counts, .. } = t.def.kind else {
+                let DiffKind::Top { counts, key, .. } = t.def.kind else {
                     continue;
                 };
                 let changed: Vec<String> = top.changed().take(2).map(key_text).collect();
                 let why = if changed.is_empty() {
-                    "no command changed 2x".to_string()
+                    let what = match key {
+                        "COMM" => "command".to_string(),
+                        other => other.to_lowercase(),
+                    };
+                    format!("no {what} changed 2x")
                 } else {
                     changed.join(", ")
                 };

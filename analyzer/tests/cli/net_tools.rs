@@ -281,3 +281,50 @@ fn net_tool_text_snapshots() {
         ("net-socksize", ok(&["socksize", &fx(), "-p", "5200"])),
     ]);
 }
+
+/// `retrace diff` of the capture against itself: tcplife's sessions and bytes per
+/// remote port, tcpretrans's retransmits per remote end and tcpconnlat's
+/// latencies are the tools' own, and nothing changed.
+#[test]
+fn diff_compares_sessions_retransmits_and_connect_latency() {
+    let out = ok(&["diff", &fx(), &fx(), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let tool = |name: &str| {
+        report["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tool"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {report}"))
+            .clone()
+    };
+    let mut want: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for s in json_rows(&["tcplife", &fx()]) {
+        let e = want.entry(num(&s, "dport").to_string()).or_default();
+        e.0 += 1;
+        e.1 += num(&s, "tx_bytes") + num(&s, "rx_bytes");
+    }
+    let life = tool("tcplife");
+    assert_eq!(life["verdict"], "same");
+    assert_eq!(life["base"]["count"], 25);
+    let bytes: i64 = want.values().map(|v| v.1).sum();
+    assert_eq!(life["base"]["bytes"], bytes);
+    let got: BTreeMap<String, i64> = life["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["key"].as_str().unwrap().to_string(), r["base"].as_i64().unwrap()))
+        .collect();
+    let counts: BTreeMap<String, i64> = want.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+    assert_eq!(got, counts);
+
+    let retrans = tool("tcpretrans");
+    assert_eq!(retrans["base"]["count"], json_rows(&["tcpretrans", &fx()]).len());
+    let lat = tool("tcpconnlat");
+    assert_eq!(lat["base"]["count"], json_rows(&["tcpconnlat", &fx()]).len());
+    let p99 = json_rows(&["tcpconnlat", &fx()])
+        .iter()
+        .map(|r| r["lat_ms"].as_f64().unwrap() * 1000.0)
+        .fold(0.0, f64::max);
+    assert!((lat["base"]["max"].as_f64().unwrap() - p99).abs() < 1e-6);
+}

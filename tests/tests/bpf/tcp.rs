@@ -233,3 +233,108 @@ fn tcp_sessions_on_ipv6_loopback_are_counted_exactly() {
         check(&r, "::1");
     }
 }
+
+/// A network namespace made for one test (its loopback up, at Ethernet's MTU so
+/// that a transfer takes many packets), deleted when dropped.
+struct Netns(String);
+
+impl Netns {
+    fn new(name: &str, nft_rules: Option<&str>) -> Netns {
+        let ns = Netns(format!("{name}-{}", std::process::id()));
+        let ip = |args: &[&str]| {
+            let st = std::process::Command::new("ip").args(args).status().expect("ip");
+            assert!(st.success(), "ip {args:?}");
+        };
+        ip(&["netns", "add", &ns.0]);
+        ip(&["-n", &ns.0, "link", "set", "lo", "up", "mtu", "1500"]);
+        if let Some(rules) = nft_rules {
+            let mut nft = std::process::Command::new("ip")
+                .args(["netns", "exec", &ns.0, "nft", "-f", "-"])
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+                .expect("nft");
+            use std::io::Write;
+            nft.stdin.take().unwrap().write_all(rules.as_bytes()).unwrap();
+            assert!(nft.wait().unwrap().success(), "nft rules:\n{rules}");
+        }
+        ns
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+/// Drops a tenth of the data segments arriving in the namespace (after the
+/// sender counted them sent: they are lost, and sent again).
+const LOSSY: &str = "table inet retrace {
+  chain in {
+    type filter hook input priority 0; policy accept;
+    tcp flags & (syn | fin | rst) == 0 numgen random mod 100 < 10 drop
+  }
+}
+";
+
+#[test]
+fn tcp_retransmits_are_seen_on_the_lossy_flows_only() {
+    let test = "tcp_retransmits_are_seen_on_the_lossy_flows_only";
+    if !bpf_or_skip(test)
+        || !have_program(test, "cc")
+        || !have_program(test, "ip")
+        || !have_program(test, "nft")
+    {
+        return;
+    }
+    let dir = scratch("tcpretrans");
+    let work = build_workload(dir.path(), "tcpwork", &["-O1", "-Wall"]);
+    let lossy = Netns::new("rt-lossy", Some(LOSSY));
+    let clean = Netns::new("rt-clean", None);
+    let out = |name: &str| dir.path().join(name);
+    let script = format!(
+        "ip netns exec {l} {w} 4 4 200000 200000 10 > {a} & \
+         ip netns exec {c} {w} 4 4 200000 200000 10 > {b}; wait",
+        l = lossy.0,
+        c = clean.0,
+        w = work.display(),
+        a = out("lossy.txt").display(),
+        b = out("clean.txt").display(),
+    );
+    let cap = out("cap");
+    record(&["-s", "tcp", "-o", cap.to_str().unwrap(), "--", "sh", "-c", &script], 0);
+    assert_attached(&cap, "tcp");
+    let port = |f: &str| -> u64 {
+        let text = std::fs::read_to_string(out(f)).unwrap();
+        assert!(text.contains("done"), "{f}: {text}");
+        printed(&text, "port").parse().unwrap()
+    };
+    let (lossy_port, clean_port) = (port("lossy.txt"), port("clean.txt"));
+    let c = cap.to_str().unwrap();
+
+    let rows = retrace_json(&["tcpretrans", c]);
+    assert!(!rows.is_empty(), "a tenth of the data was dropped: retransmits");
+    let on = |r: &Value, p: u64| {
+        let ends = [str_of(r, "local"), str_of(r, "remote")];
+        ends.iter().any(|e| e.ends_with(&format!(":{p}")))
+    };
+    assert!(rows.iter().all(|r| on(r, lossy_port) && str_of(r, "t") == "R"), "{rows:?}");
+    assert!(!rows.iter().any(|r| on(r, clean_port)), "{rows:?}");
+
+    // Every session whose counters say it retransmitted has rows, and only such.
+    let sockets = sql(
+        &cap,
+        "SELECT s.skaddr, s.ts_ns, s.total_retrans, count(r.ts_ns) AS n FROM tcp_session s \
+         LEFT JOIN tcp_retransmit r \
+           ON r.skaddr = s.skaddr AND r.ts_ns >= s.open_ns AND r.ts_ns <= s.ts_ns \
+         GROUP BY s.skaddr, s.ts_ns, s.total_retrans",
+    );
+    assert!(sockets.iter().any(|s| u64_of(s, "total_retrans") > 0), "{sockets:?}");
+    for s in &sockets {
+        assert_eq!(
+            u64_of(s, "total_retrans") > 0,
+            u64_of(s, "n") > 0,
+            "retransmit rows of a socket agree with its counter: {s}"
+        );
+    }
+}
