@@ -3,7 +3,7 @@
 -- (table sock_io), for IPv4 and IPv6 sockets of every protocol; failed calls
 -- and calls that moved 0 bytes are not counted.
 --
--- Tables: sock_io (source `sockio`, opt-in: record with --sources +sockio).
+-- Tables: sock_io (source `sockio`, opt-in: record with --sources tcp,sockio).
 --
 -- Parameters:
 --   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: calls returning in [start, end)

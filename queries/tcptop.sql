@@ -5,7 +5,7 @@
 -- receive calls returned (table sock_io), counted when the call returned; the
 -- live tool counts at tcp_sendmsg and tcp_cleanup_rbuf, the same bytes.
 --
--- Tables: sock_io (source `sockio`, opt-in: record with --sources +sockio).
+-- Tables: sock_io (source `sockio`, opt-in: record with --sources tcp,sockio).
 --
 -- Parameters:
 --   $start_ns, $end_ns  u64, CLOCK_MONOTONIC ns: calls returning in [start, end)

@@ -260,6 +260,25 @@ fn tcptop_and_socksize_sum_the_socket_calls() {
     assert!(ranked.windows(2).all(|w| w[0] >= w[1]), "largest first");
     assert_eq!(json_rows(&["tcptop", &fx(), "-r", "3"]).len(), 3);
 
+    // socketio: calls, bytes and errors per process, direction and local port.
+    let mut calls: BTreeMap<(i64, String, i64), (i64, i64, i64)> = BTreeMap::new();
+    for r in &io {
+        let dir = if r["recv"] == "true" { "recv" } else { "send" };
+        let e = calls.entry((int(r, "pid"), dir.to_string(), int(r, "sport"))).or_default();
+        let ret = int(r, "ret");
+        e.0 += 1;
+        e.1 += ret.max(0);
+        e.2 += i64::from(ret < 0);
+    }
+    let got: BTreeMap<(i64, String, i64), (i64, i64, i64)> = json_rows(&["socketio", &fx()])
+        .iter()
+        .map(|r| {
+            let key = (num(r, "pid"), text(r, "dir"), num(r, "sport"));
+            (key, (num(r, "calls"), num(r, "bytes"), num(r, "errors")))
+        })
+        .collect();
+    assert_eq!(got, calls);
+
     let hist = json_rows(&["socksize", &fx()]);
     let mut got: BTreeMap<(String, i64), i64> = BTreeMap::new();
     for h in &hist {
@@ -279,6 +298,7 @@ fn net_tool_text_snapshots() {
         ("net-tcpretrans", ok(&["tcpretrans", &fx()])),
         ("net-tcptop", ok(&["tcptop", &fx(), "--interval", "5", "-r", "3"])),
         ("net-socksize", ok(&["socksize", &fx(), "-p", "5200"])),
+        ("net-socketio-R", ok(&["socketio", &fx(), "-R", "-p", "5150"])),
     ]);
 }
 

@@ -2,7 +2,7 @@
 //! a client process makes a known number of connections on loopback (IPv4 and
 //! IPv6) to a server process, sends and receives known byte counts on each,
 //! holds it a known time and closes it. tcplife, tcpconnect, tcpaccept,
-//! tcpconnlat, tcpstates, tcptop and socksize count exactly those sessions,
+//! tcpconnlat, tcpstates, tcptop, socksize and socketio count exactly those sessions,
 //! bytes and calls.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -218,6 +218,15 @@ fn check(r: &Run, loopback: &str) {
     ]
     .into();
     assert_eq!(sends, want, "the server's send sizes by log2 slot");
+
+    // socketio: the server's sends on its one local port, counted.
+    let io = tool(r, &["socketio", "-p", &server]);
+    let send: Vec<&Value> = io.iter().filter(|s| str_of(s, "dir") == "send").collect();
+    assert_eq!(send.len(), 1, "{io:?}");
+    assert_eq!(u64_of(send[0], "sport"), port);
+    assert_eq!(u64_of(send[0], "calls"), (full + 1) * CONNECTIONS as u64);
+    assert_eq!(u64_of(send[0], "bytes"), REPLY * CONNECTIONS as u64);
+    assert_eq!(u64_of(send[0], "errors"), 0);
 }
 
 #[test]
