@@ -288,6 +288,53 @@ fn tcptop_and_socksize_sum_the_socket_calls() {
 }
 
 #[test]
+fn tcprtt_and_tcpwin_read_each_received_segment() {
+    let probes = rows("tcp_probe");
+    assert!(probes.len() > 50);
+    let tally = |rows: &[&Row], by: Option<&str>, ms: bool| -> BTreeMap<(String, i64), i64> {
+        let mut out = BTreeMap::new();
+        for r in rows {
+            let us = int(r, "srtt_us") as u64;
+            let key = by.map_or(String::new(), |k| r[k].clone());
+            let v = if ms { us / 1000 } else { us };
+            *out.entry((key, slot(v) as i64)).or_default() += 1;
+        }
+        out
+    };
+    let got = |args: &[&str], by: &str| -> BTreeMap<(String, i64), i64> {
+        let mut a = vec!["tcprtt", fx_str()];
+        a.extend(args);
+        let mut out = BTreeMap::new();
+        for h in json_rows(&a) {
+            let key = if by.is_empty() { String::new() } else { text(&h, by) };
+            *out.entry((key, num(&h, "bucket"))).or_default() += num(&h, "count");
+        }
+        out.retain(|_, v| *v > 0);
+        out
+    };
+    let all: Vec<&Row> = probes.iter().collect();
+    assert_eq!(got(&[], ""), tally(&all, None, false));
+    assert_eq!(got(&["-B", "-m"], "raddr"), tally(&all, Some("daddr"), true));
+    let https: Vec<&Row> = probes.iter().filter(|r| r["dport"] == "443").collect();
+    assert!(!https.is_empty() && https.len() < probes.len());
+    assert_eq!(got(&["-P", "443"], ""), tally(&https, None, false));
+
+    let win = json_rows(&["tcpwin", &fx(), "-P", "80"]);
+    let want: Vec<&Row> = probes.iter().filter(|r| r["dport"] == "80").collect();
+    assert_eq!(win.len(), want.len());
+    for (w, r) in win.iter().zip(&want) {
+        assert_eq!(num(w, "snd_cwnd"), int(r, "snd_cwnd"));
+        assert_eq!(num(w, "srtt_us"), int(r, "srtt_us"));
+        assert_eq!(num(w, "data_len"), int(r, "data_len"));
+    }
+}
+
+/// The fixture's path, leaked once for argument slices.
+fn fx_str() -> &'static str {
+    Box::leak(fx().into_boxed_str())
+}
+
+#[test]
 fn net_tool_text_snapshots() {
     assert_snapshots([
         ("net-tcplife", ok(&["tcplife", &fx()])),
@@ -299,6 +346,8 @@ fn net_tool_text_snapshots() {
         ("net-tcptop", ok(&["tcptop", &fx(), "--interval", "5", "-r", "3"])),
         ("net-socksize", ok(&["socksize", &fx(), "-p", "5200"])),
         ("net-socketio-R", ok(&["socketio", &fx(), "-R", "-p", "5150"])),
+        ("net-tcprtt-B", ok(&["tcprtt", &fx(), "-B"])),
+        ("net-tcpwin-P80", ok(&["tcpwin", &fx(), "-P", "80"])),
     ]);
 }
 

@@ -3,7 +3,7 @@
 //! IPv6) to a server process, sends and receives known byte counts on each,
 //! holds it a known time and closes it. tcplife, tcpconnect, tcpaccept,
 //! tcpconnlat, tcpstates, tcptop, socksize and socketio count exactly those sessions,
-//! bytes and calls.
+//! bytes and calls, and tcp_probe (tcprtt) every segment received.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,7 +36,7 @@ fn run(test: &str, family: u32) -> Option<Run> {
     let out = record(
         &[
             "-s",
-            "tcp,sockio",
+            "tcp,sockio,tcpprobe",
             "-o",
             cap.to_str().unwrap(),
             "--",
@@ -51,6 +51,7 @@ fn run(test: &str, family: u32) -> Option<Run> {
     );
     assert_attached(&cap, "tcp");
     assert_attached(&cap, "sockio");
+    assert_attached(&cap, "tcpprobe");
     let stdout = String::from_utf8_lossy(&out.stdout);
     Some(Run {
         server: printed(&stdout, "server").parse().unwrap(),
@@ -227,6 +228,31 @@ fn check(r: &Run, loopback: &str) {
     assert_eq!(u64_of(send[0], "calls"), (full + 1) * CONNECTIONS as u64);
     assert_eq!(u64_of(send[0], "bytes"), REPLY * CONNECTIONS as u64);
     assert_eq!(u64_of(send[0], "errors"), 0);
+
+    // tcp_probe: every segment an established socket received, whose payloads add
+    // up to what the peer sent; tcprtt counts each once.
+    for (side, bytes) in [("dport", REPLY), ("sport", SEND)] {
+        let n = sql_count(
+            &r.cap,
+            &format!(
+                "SELECT CAST(sum(data_len) AS BIGINT) AS n FROM tcp_probe WHERE {side} = {port}"
+            ),
+        );
+        assert_eq!(n, bytes * CONNECTIONS as u64, "payload received, {side} = {port}");
+    }
+    let segments = sql_count(
+        &r.cap,
+        &format!("SELECT count(*) AS n FROM tcp_probe WHERE dport = {port} AND srtt_us > 0"),
+    );
+    let hist = tool(r, &["tcprtt", "-P", &port.to_string()]);
+    let counted: u64 = hist.iter().map(|h| u64_of(h, "count")).sum();
+    assert!(segments > 0);
+    assert_eq!(
+        counted,
+        sql_count(&r.cap, &format!("SELECT count(*) AS n FROM tcp_probe WHERE dport = {port}")),
+        "tcprtt counts every segment"
+    );
+    assert_eq!(counted, segments, "an RTT was measured before any data came back");
 }
 
 #[test]
