@@ -329,6 +329,44 @@ fn tcprtt_and_tcpwin_read_each_received_segment() {
     }
 }
 
+#[test]
+fn soconnect_bindsnoop_and_solisten_list_the_socket_calls() {
+    let calls = rows("socket_call");
+    let of = |call: &str| -> Vec<&Row> { calls.iter().filter(|r| r["call"] == call).collect() };
+    let connects = of("connect");
+    assert_eq!(connects.len(), 18, "one per active open");
+    let got = json_rows(&["soconnect", &fx()]);
+    assert_eq!(got.len(), connects.len());
+    for (g, c) in got.iter().zip(&connects) {
+        assert_eq!(num(g, "pid"), int(c, "pid"));
+        assert_eq!(num(g, "port"), int(c, "port"));
+        assert_eq!(text(g, "addr"), c["addr"]);
+        let result = match int(c, "ret") {
+            0 => "Success",
+            -115 => "In progress",
+            -111 => "ECONNREFUSED",
+            other => panic!("unexpected ret {other}"),
+        };
+        assert_eq!(text(g, "result"), result);
+        assert_eq!(num(g, "lat_us"), (int(c, "ts_ns") - int(c, "ts_enter_ns")) / 1000);
+    }
+    let failed = json_rows(&["soconnect", &fx(), "-x"]);
+    assert_eq!(failed.len(), 1);
+    assert_eq!(num(&failed[0], "port"), 9);
+
+    let binds = json_rows(&["bindsnoop", &fx()]);
+    assert_eq!(binds.len(), 1, "the failed bind only with -x: {binds:?}");
+    assert_eq!((num(&binds[0], "port"), text(&binds[0], "proto")), (8080, "TCP".into()));
+    let all = json_rows(&["bindsnoop", &fx(), "-x", "-P", "8080"]);
+    assert_eq!(all.len(), of("bind").len());
+    assert!(all.iter().any(|b| num(b, "ret") == -98));
+    let listens = json_rows(&["solisten", &fx()]);
+    assert_eq!(listens.len(), 1);
+    assert_eq!(num(&listens[0], "backlog"), 511);
+    assert_eq!(text(&listens[0], "proto"), "TCPv4");
+    assert_eq!(text(&listens[0], "addr"), "10.1.0.5");
+}
+
 /// The fixture's path, leaked once for argument slices.
 fn fx_str() -> &'static str {
     Box::leak(fx().into_boxed_str())
@@ -347,6 +385,9 @@ fn net_tool_text_snapshots() {
         ("net-socksize", ok(&["socksize", &fx(), "-p", "5200"])),
         ("net-socketio-R", ok(&["socketio", &fx(), "-R", "-p", "5150"])),
         ("net-tcprtt-B", ok(&["tcprtt", &fx(), "-B"])),
+        ("net-soconnect", ok(&["soconnect", &fx()])),
+        ("net-bindsnoop-x", ok(&["bindsnoop", &fx(), "-x"])),
+        ("net-solisten", ok(&["solisten", &fx()])),
         ("net-tcpwin-P80", ok(&["tcpwin", &fx(), "-P", "80"])),
     ]);
 }

@@ -36,4 +36,21 @@ static __always_inline void rt_read_endpoints(const struct sock_common *skc, boo
 	}
 }
 
+/* The socket of one of the current task's file descriptors; NULL when it is not
+ * a socket's (a failed call may name any descriptor). */
+static __always_inline struct sock *fd_sock(int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	struct file *file = NULL;
+	struct socket *sock;
+
+	if (fd < 0 || bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return NULL;
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & 0170000) != 0140000) /* S_IFSOCK */
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
 #endif

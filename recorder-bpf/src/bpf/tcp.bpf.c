@@ -162,20 +162,6 @@ RT_TRACEPOINT(tcp_retransmit_synack, const struct sock *sk, const struct request
 	return retransmit(sk, &req->__req_common, TCP_NEW_SYN_RECV, true);
 }
 
-/* The socket of one of the current task's file descriptors. */
-static __always_inline struct sock *fd_sock(int fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
-	struct file *file = NULL;
-	struct socket *sock;
-
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
-	return sock ? BPF_CORE_READ(sock, sk) : NULL;
-}
-
 static __always_inline int exit_accept(long ret)
 {
 	struct rt_tcp_accept *e;

@@ -36,7 +36,7 @@ fn run(test: &str, family: u32) -> Option<Run> {
     let out = record(
         &[
             "-s",
-            "tcp,sockio,tcpprobe",
+            "tcp,sockio,tcpprobe,socket",
             "-o",
             cap.to_str().unwrap(),
             "--",
@@ -52,6 +52,7 @@ fn run(test: &str, family: u32) -> Option<Run> {
     assert_attached(&cap, "tcp");
     assert_attached(&cap, "sockio");
     assert_attached(&cap, "tcpprobe");
+    assert_attached(&cap, "socket");
     let stdout = String::from_utf8_lossy(&out.stdout);
     Some(Run {
         server: printed(&stdout, "server").parse().unwrap(),
@@ -253,6 +254,31 @@ fn check(r: &Run, loopback: &str) {
         "tcprtt counts every segment"
     );
     assert_eq!(counted, segments, "an RTT was measured before any data came back");
+
+    // The socket calls: the listener's socket, bind (port 0: any) and listen made
+    // before the fork (by the client's pid), then a socket and a blocking
+    // connect per connection.
+    let connects = tool(r, &["soconnect", "-p", &client]);
+    assert_eq!(connects.len(), CONNECTIONS, "{connects:?}");
+    for c in &connects {
+        assert_eq!(u64_of(c, "port"), port, "{c}");
+        assert_eq!(str_of(c, "addr"), loopback, "{c}");
+        assert_eq!(str_of(c, "result"), "Success", "{c}");
+    }
+    let binds = tool(r, &["bindsnoop", "-p", &client]);
+    assert_eq!(binds.len(), 1, "{binds:?}");
+    assert_eq!((u64_of(&binds[0], "port"), str_of(&binds[0], "addr")), (0, loopback));
+    assert_eq!(str_of(&binds[0], "proto"), "TCP");
+    let listens = tool(r, &["solisten", "-p", &client]);
+    assert_eq!(listens.len(), 1, "{listens:?}");
+    assert_eq!(u64_of(&listens[0], "backlog"), CONNECTIONS as u64 + 1);
+    assert_eq!(u64_of(&listens[0], "port"), port);
+    assert_eq!(str_of(&listens[0], "addr"), loopback);
+    let sockets = sql_count(
+        &r.cap,
+        &format!("SELECT count(*) AS n FROM socket_call WHERE pid = {client} AND call = 'socket' AND ret >= 0"),
+    );
+    assert_eq!(sockets, CONNECTIONS as u64 + 1, "the listener's and one per connection");
 }
 
 #[test]
