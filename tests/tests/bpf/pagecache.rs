@@ -55,13 +55,28 @@ fn cold_then_warm_reads_are_misses_then_hits() {
         PAGES
     );
     // The reads looked them up twice: each lookup's batch ends where the next
-    // lookup of the same read starts.
-    let looked_up = raw(
-        "SELECT CAST(sum(CASE WHEN next > index THEN next - index ELSE pages END) AS BIGINT) AS n \
-         FROM (SELECT index, pages, lead(index) OVER (PARTITION BY tid, index + pages \
-         ORDER BY ts_ns) AS next FROM page_cache WHERE event = 'get' AND ino = INO)",
+    // lookup of the same read starts. The warm read exactly; the cold one may
+    // miss a batch: when the batch's last folio is still under readahead I/O the
+    // kernel can hand the batch back without it, and without firing
+    // mm_filemap_get_pages (filemap_get_pages' error path), a few times in ten.
+    let per_read = sql(
+        &cap,
+        &format!(
+            "SELECT tid, min(ts_ns) AS first, \
+             CAST(sum(CASE WHEN next > index THEN next - index ELSE pages END) AS BIGINT) AS n \
+             FROM (SELECT tid, ts_ns, index, pages, lead(index) OVER (PARTITION BY tid, index + pages \
+             ORDER BY ts_ns) AS next FROM page_cache WHERE event = 'get' AND ino = {ino}) \
+             GROUP BY tid ORDER BY first"
+        ),
     );
-    assert_eq!(looked_up, 2 * PAGES);
+    assert_eq!(per_read.len(), 2, "two dd processes read the file: {per_read:?}");
+    let (cold, warm) = (u64_of(&per_read[0], "n"), u64_of(&per_read[1], "n"));
+    assert_eq!(warm, PAGES, "the warm read's lookups");
+    assert!(
+        (PAGES - 512..=PAGES).contains(&cold),
+        "the cold read's lookups: {cold} of {PAGES}"
+    );
+    let looked_up = cold + warm;
     assert_eq!(
         raw("SELECT count(*) AS n FROM page_cache WHERE event = 'dirty' AND comm = 'dd'"),
         DIRTIED
@@ -85,7 +100,7 @@ fn cold_then_warm_reads_are_misses_then_hits() {
         "SELECT CAST(sum(pages) AS BIGINT) AS n FROM page_cache \
          WHERE event IN ('fault', 'map') OR (event = 'get' AND ino <> INO)",
     );
-    assert_eq!(hits, 2 * PAGES + others - misses, "hits {hits}, other accesses {others}");
+    assert_eq!(hits, looked_up + others - misses, "hits {hits}, other accesses {others}");
     assert_eq!(dirties, DIRTIED);
 
     // writeback: sync(1) had the flusher write the dirtied pages of the loop
