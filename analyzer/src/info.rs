@@ -100,8 +100,15 @@ pub fn print_info(capture: &Capture, out: &mut dyn Write) -> Result<()> {
                     "  {:<8} attached, {} events lost",
                     s.name, s.lost_events
                 )?;
+                // Probe names aligned on the source's longest (at least 24).
+                let width = probes
+                    .iter()
+                    .map(|p| p.probe.len())
+                    .max()
+                    .unwrap_or(0)
+                    .max(24);
                 for p in probes {
-                    writeln!(out, "    {:<24} {}", p.probe, p.attach)?;
+                    writeln!(out, "    {:<width$} {}", p.probe, p.attach)?;
                 }
             }
             SourceState::Unavailable { reason } => {
