@@ -333,9 +333,23 @@ fn tcprtt_and_tcpwin_read_each_received_segment() {
 fn soconnect_bindsnoop_and_solisten_list_the_socket_calls() {
     let calls = rows("socket_call");
     let of = |call: &str| -> Vec<&Row> { calls.iter().filter(|r| r["call"] == call).collect() };
-    let connects = of("connect");
+    let connects: Vec<&Row> = of("connect").into_iter().filter(|r| r["protocol"] == "6").collect();
     assert_eq!(connects.len(), 18, "one per active open");
-    let got = json_rows(&["soconnect", &fx()]);
+    let udp: Vec<&Row> = calls
+        .iter()
+        .filter(|r| r["call"] == "connect" && r["protocol"] == "17")
+        .collect();
+    let got = json_rows(&["udpconnect", &fx()]);
+    assert_eq!(got.len(), udp.len());
+    for (g, u) in got.iter().zip(&udp) {
+        assert_eq!(text(g, "raddr"), u["addr"]);
+        assert_eq!(num(g, "rport"), int(u, "port"));
+        assert_eq!(num(g, "ret"), int(u, "ret"));
+    }
+    let got: Vec<_> = json_rows(&["soconnect", &fx()])
+        .into_iter()
+        .filter(|g| text(g, "comm") != "systemd-resolve")
+        .collect();
     assert_eq!(got.len(), connects.len());
     for (g, c) in got.iter().zip(&connects) {
         assert_eq!(num(g, "pid"), int(c, "pid"));
@@ -351,8 +365,9 @@ fn soconnect_bindsnoop_and_solisten_list_the_socket_calls() {
         assert_eq!(num(g, "lat_us"), (int(c, "ts_ns") - int(c, "ts_enter_ns")) / 1000);
     }
     let failed = json_rows(&["soconnect", &fx(), "-x"]);
-    assert_eq!(failed.len(), 1);
+    assert_eq!(failed.len(), 2, "the refused TCP connect and the unreachable DNS server");
     assert_eq!(num(&failed[0], "port"), 9);
+    assert_eq!(text(&failed[1], "result"), "ENETUNREACH");
 
     let binds = json_rows(&["bindsnoop", &fx()]);
     assert_eq!(binds.len(), 1, "the failed bind only with -x: {binds:?}");
@@ -388,6 +403,7 @@ fn net_tool_text_snapshots() {
         ("net-soconnect", ok(&["soconnect", &fx()])),
         ("net-bindsnoop-x", ok(&["bindsnoop", &fx(), "-x"])),
         ("net-solisten", ok(&["solisten", &fx()])),
+        ("net-udpconnect", ok(&["udpconnect", &fx(), "-T"])),
         ("net-tcpwin-P80", ok(&["tcpwin", &fx(), "-P", "80"])),
     ]);
 }

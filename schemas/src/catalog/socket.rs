@@ -1,6 +1,6 @@
 //! Source `socket` and its table: the system calls that set IPv4 and IPv6 sockets
 //! up (socket, bind, listen, connect), for soconnect, bindsnoop, solisten and
-//! sockstat.
+//! udpconnect.
 
 use std::borrow::Cow;
 

@@ -399,3 +399,43 @@ fn tcp_retransmits_are_seen_on_the_lossy_flows_only() {
         );
     }
 }
+
+#[test]
+fn udp_connects_are_listed_by_udpconnect() {
+    let test = "udp_connects_are_listed_by_udpconnect";
+    if !bpf_or_skip(test) || !have_program(test, "python3") {
+        return;
+    }
+    const N: usize = 7;
+    let dir = scratch("udpconnect");
+    let cap = dir.path().join("cap");
+    // A UDP connect only fixes the destination: no server is needed.
+    let script = format!(
+        "import os, socket\nprint('pid', os.getpid(), flush=True)\n\
+         for _ in range({N}):\n\
+         \x20   for fam, addr in ((socket.AF_INET, '127.0.0.1'), (socket.AF_INET6, '::1')):\n\
+         \x20       s = socket.socket(fam, socket.SOCK_DGRAM)\n\
+         \x20       s.connect((addr, 53))\n\
+         \x20       s.close()\n"
+    );
+    let out = record(
+        &["-s", "socket", "-o", cap.to_str().unwrap(), "--", "python3", "-c", &script],
+        0,
+    );
+    assert_attached(&cap, "socket");
+    let pid = printed(&String::from_utf8_lossy(&out.stdout), "pid").to_string();
+    let rows = retrace_json(&["udpconnect", cap.to_str().unwrap(), "-p", &pid]);
+    assert_eq!(rows.len(), 2 * N, "{rows:?}");
+    for (i, r) in rows.iter().enumerate() {
+        let want = if i % 2 == 0 { "127.0.0.1" } else { "::1" };
+        assert_eq!(str_of(r, "raddr"), want, "{r}");
+        assert_eq!(u64_of(r, "rport"), 53, "{r}");
+        assert_eq!(i64_of(r, "ret"), 0, "{r}");
+    }
+    // socket() calls too: one per connect, of UDP sockets.
+    let n = sql_count(
+        &cap,
+        &format!("SELECT count(*) AS n FROM socket_call WHERE pid = {pid} AND call = 'socket' AND protocol = 17"),
+    );
+    assert_eq!(n, 2 * N as u64);
+}
