@@ -1,7 +1,8 @@
 -- tcpconnect: TCP connections a process opened (connect(2), or a TCP fast-open
 -- sendto), like bcc/libbpf-tools tcpconnect: one line per CLOSE -> SYN_SENT
--- change of table tcp_state, which the connecting task makes. The local port is
--- not bound yet at that change: LPORT (-L) comes from the socket's next change.
+-- change of table tcp_state, which the connecting task makes (view tcp_connect).
+-- The local port is not bound yet at that change: LPORT (-L) comes from the
+-- socket's next change.
 -- With -c, connections are counted per process, local address, remote address
 -- and port (the live tool counts per address pair and port).
 --
@@ -46,20 +47,13 @@
 -- @column  CONNECTS | connects | | | if --count
 WITH
     connects AS (
-        SELECT *
-        FROM (
-            SELECT ts_ns, pid, comm, family, saddr, daddr, dport, oldstate, newstate,
-                lead(sport) OVER (PARTITION BY skaddr ORDER BY ts_ns) AS next_sport
-            FROM tcp_state
-            WHERE protocol = 6
-        )
-        WHERE oldstate = 7 AND newstate = 2
-          AND ts_ns >= $start_ns AND ts_ns < $end_ns
+        SELECT * FROM tcp_connect
+        WHERE ts_ns >= $start_ns AND ts_ns < $end_ns
           AND ($pid < 0 OR pid = $pid)
           AND ($ports = '' OR strpos(',' || replace($ports, ' ', '') || ',', ',' || CAST(dport AS VARCHAR) || ',') > 0)
     )
 SELECT ts_ns, pid, comm, CASE family WHEN 10 THEN 6 ELSE 4 END AS ip,
-       saddr, coalesce(next_sport, 0) AS sport, daddr, dport, 1 AS connects
+       saddr, sport, daddr, dport, 1 AS connects
 FROM connects
 WHERE NOT $count
 UNION ALL

@@ -1,6 +1,7 @@
 -- tcpconnlat: TCP connect latency, like bcc/libbpf-tools tcpconnlat: for each
 -- active open, the time from its CLOSE -> SYN_SENT change (the connect) to its
--- SYN_SENT -> ESTABLISHED change (the SYN-ACK arrived), from table tcp_state.
+-- SYN_SENT -> ESTABLISHED change (the SYN-ACK arrived), from table tcp_state
+-- (view tcp_connect).
 -- Connects that failed (SYN_SENT -> CLOSE) have no latency and no line. The live
 -- tool measures from tcp_v4_connect's send of the SYN to the SYN-ACK's
 -- processing; the state changes bracket the same round trip.
@@ -40,22 +41,11 @@
 -- @column  DADDR | daddr | <15
 -- @column  DPORT | dport | <5
 -- @column  LAT(ms) | lat_ms | | fixed 2
-SELECT ts_ns, pid, comm, CASE family WHEN 10 THEN 6 ELSE 4 END AS ip,
+SELECT established_ns AS ts_ns, pid, comm, CASE family WHEN 10 THEN 6 ELSE 4 END AS ip,
        saddr, sport, daddr, dport,
-       CAST(CAST(ts_ns AS BIGINT) - CAST(connect_ns AS BIGINT) AS DOUBLE) / 1e6 AS lat_ms
-FROM (
-    SELECT ts_ns, family, saddr, sport, daddr, dport, oldstate, newstate,
-        lag(newstate) OVER w AS prev_new,
-        lag(oldstate) OVER w AS prev_old,
-        lag(ts_ns) OVER w AS connect_ns,
-        lag(pid) OVER w AS pid,
-        lag(comm) OVER w AS comm
-    FROM tcp_state
-    WHERE protocol = 6
-    WINDOW w AS (PARTITION BY skaddr ORDER BY ts_ns)
-)
-WHERE oldstate = 2 AND newstate = 1 AND prev_old = 7 AND prev_new = 2
-  AND ts_ns >= $start_ns AND ts_ns < $end_ns
+       CAST(lat_ns AS DOUBLE) / 1e6 AS lat_ms
+FROM tcp_connect
+WHERE established_ns >= $start_ns AND established_ns < $end_ns
   AND ($pid < 0 OR pid = $pid)
-  AND CAST(ts_ns AS BIGINT) - CAST(connect_ns AS BIGINT) >= $min_ms * 1000000
-ORDER BY ts_ns
+  AND lat_ns >= $min_ms * 1000000
+ORDER BY established_ns

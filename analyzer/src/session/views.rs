@@ -45,6 +45,7 @@ pub static VIEWS: &[ViewDef] = &[
     view!("scsi_cmd_latency"),
     view!("nvme_cmd_latency"),
     view!("tcp_session"),
+    view!("tcp_connect"),
 ];
 
 /// Look a view up by name.

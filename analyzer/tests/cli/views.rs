@@ -22,7 +22,7 @@ fn fixture_of(view: &str) -> PathBuf {
         "block_io_seq" => fixture(),
         "file_rw" | "fs_op" | "page_cache_pages" | "file_name" => fixture().join("../files"),
         "scsi_cmd_latency" | "nvme_cmd_latency" => fixture().join("../storage"),
-        "tcp_session" => fixture().join("../net"),
+        "tcp_session" | "tcp_connect" => fixture().join("../net"),
         _ => cpu(),
     }
 }
